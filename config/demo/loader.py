@@ -1,4 +1,8 @@
-"""Builds the whole demo, step by step; each step is idempotent."""
+"""Builds the whole demo, step by step; each step is idempotent.
+
+Order matters: species first (the single source of plant facts), then the
+catalogue that sells them, the chat rooms, and last the pages that link all.
+"""
 
 from .accounts import demo_accounts_load
 from .site import demo_site_load
@@ -11,4 +15,6 @@ def demo_load(*, with_accounts: bool) -> list[str]:
         report.append(f"accounts: {len(users)}")
     home = demo_site_load()
     report.append(f"home page: {home.url_path}")
+    # Each app's demo step is added below, in dependency order:
+    # species (identify) -> catalogue (shop) -> rooms (community) -> pages (cms).
     return report
