@@ -383,3 +383,8 @@ LOGGING = {
 
 # --- Canopy -------------------------------------------------------------------------
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+
+# Identification results link to the care guide and the products of a species.
+# identify/ imports neither cms/ nor shop/: config wires these in by path.
+IDENTIFY_CARE_GUIDE_URLS = "cms.selectors.care_guide_urls_for_species"
+IDENTIFY_PRODUCT_SUMMARIES = "shop.selectors.species_product_summaries"
