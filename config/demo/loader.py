@@ -6,6 +6,7 @@ catalogue that sells them, the chat rooms, and last the pages that link all.
 
 from .accounts import demo_accounts_load
 from .site import demo_site_load
+from .species import demo_species_load
 
 
 def demo_load(*, with_accounts: bool) -> list[str]:
@@ -17,4 +18,5 @@ def demo_load(*, with_accounts: bool) -> list[str]:
     report.append(f"home page: {home.url_path}")
     # Each app's demo step is added below, in dependency order:
     # species (identify) -> catalogue (shop) -> rooms (community) -> pages (cms).
+    report.append(f"species: {len(demo_species_load())}")
     return report
