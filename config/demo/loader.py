@@ -5,6 +5,7 @@ catalogue that sells them, the chat rooms, and last the pages that link all.
 """
 
 from .accounts import demo_accounts_load
+from .catalogue import demo_catalogue_load
 from .site import demo_site_load
 from .species import demo_species_load
 
@@ -19,4 +20,5 @@ def demo_load(*, with_accounts: bool) -> list[str]:
     # Each app's demo step is added below, in dependency order:
     # species (identify) -> catalogue (shop) -> rooms (community) -> pages (cms).
     report.append(f"species: {len(demo_species_load())}")
+    report.append(f"products: {len(demo_catalogue_load(demo_species_load()))}")
     return report

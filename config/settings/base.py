@@ -388,3 +388,24 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 # identify/ imports neither cms/ nor shop/: config wires these in by path.
 IDENTIFY_CARE_GUIDE_URLS = "cms.selectors.care_guide_urls_for_species"
 IDENTIFY_PRODUCT_SUMMARIES = "shop.selectors.species_product_summaries"
+
+# --- Shop -------------------------------------------------------------------------
+from decimal import Decimal  # noqa: E402  (money settings are exact)
+
+# Stock at or below this shows as "3 left" on product pages and cards.
+SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
+# Standard shipping is free at or above this basket total (incl. tax).
+SHOP_FREE_SHIPPING_THRESHOLD = Decimal(
+    env.str("SHOP_FREE_SHIPPING_THRESHOLD", default="50.00")
+)
+SHOP_STANDARD_SHIPPING_CHARGE = Decimal(
+    env.str("SHOP_STANDARD_SHIPPING_CHARGE", default="4.95")
+)
+SHOP_EXPRESS_SHIPPING_CHARGE = Decimal(
+    env.str("SHOP_EXPRESS_SHIPPING_CHARGE", default="9.95")
+)
+# Card payments (Stripe PaymentIntents) are offered only when both keys are set.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
