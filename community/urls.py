@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "community"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/messages/", views.message_list, name="message-list"),
+]
