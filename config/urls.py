@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("api/identify/", include("identify.urls")),
+    path("identifications/", include("identify.page_urls")),
     path("api/chat/", include("community.urls")),
     path("", include("cms.urls")),
 ]

@@ -1,3 +1,12 @@
+"""The JSON API, mounted at /api/identify/."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "identify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.identification_create, name="create"),
+    path("<uuid:request_id>/", views.identification_status, name="status"),
+]

@@ -389,6 +389,24 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 IDENTIFY_CARE_GUIDE_URLS = "cms.selectors.care_guide_urls_for_species"
 IDENTIFY_PRODUCT_SUMMARIES = "shop.selectors.species_product_summaries"
 
+# --- Identification -------------------------------------------------------------------
+# Remote identifiers are enabled by their key; the offline matcher always runs.
+# Base URLs are settings so tests and regional endpoints can point elsewhere.
+PLANTID_API_KEY = env.str("PLANTID_API_KEY", default="")
+PLANTID_API_URL = env.str("PLANTID_API_URL", default="https://plant.id/api/v3")
+PLANTID_TIMEOUT_SECONDS = env.float("PLANTID_TIMEOUT_SECONDS", default=20.0)
+PLANTNET_API_KEY = env.str("PLANTNET_API_KEY", default="")
+PLANTNET_API_URL = env.str("PLANTNET_API_URL", default="https://my-api.plantnet.org")
+PLANTNET_PROJECT = env.str("PLANTNET_PROJECT", default="all")
+PLANTNET_TIMEOUT_SECONDS = env.float("PLANTNET_TIMEOUT_SECONDS", default=20.0)
+IDENTIFY_LOCAL_TIMEOUT_SECONDS = env.float("IDENTIFY_LOCAL_TIMEOUT_SECONDS", default=10.0)
+# A top candidate scoring below this is "uncertain", not "identified".
+IDENTIFY_UNCERTAIN_THRESHOLD = env.float("IDENTIFY_UNCERTAIN_THRESHOLD", default=0.5)
+IDENTIFY_RATE_LIMIT_PER_HOUR = env.int("IDENTIFY_RATE_LIMIT_PER_HOUR", default=100)
+IDENTIFY_RETENTION_DAYS = env.int("IDENTIFY_RETENTION_DAYS", default=30)
+IDENTIFY_RESULT_CACHE_DAYS = env.int("IDENTIFY_RESULT_CACHE_DAYS", default=30)
+IDENTIFY_MAX_RETRIES = env.int("IDENTIFY_MAX_RETRIES", default=4)
+
 # --- Shop -------------------------------------------------------------------------
 from decimal import Decimal  # noqa: E402  (money settings are exact)
 
