@@ -1,0 +1,344 @@
+"""One site, one look: storefront and account pages render through the site base.
+
+These read the HTML the way a browser and the coming CSP would: one header and
+main navigation, the skip link, the basket count, nothing loaded from another
+origin and no inline script.
+"""
+
+from html.parser import HTMLParser
+
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from oscar.test.factories import (
+    UserAddressFactory,
+    UserFactory,
+    WishListFactory,
+    create_order,
+    create_product,
+)
+
+import pytest
+
+PASSWORD = "a-long-test-password"  # noqa: S105 - a test fixture, not a secret
+
+
+class PageParser(HTMLParser):
+    """Collects the parts of a page the design rules are about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict] = []
+        self.inline_script_bodies: list[str] = []
+        self.stylesheets: list[str] = []
+        self.headers: list[dict] = []
+        self.navs: list[dict] = []
+        self.mains: list[dict] = []
+        self.h1_count = 0
+        self.skip_links: list[str] = []
+        self.basket_counts: list[str] = []
+        self.inline_handlers: list[str] = []
+        self._in_script_without_src = False
+        self._in_basket_count = False
+
+    def handle_starttag(self, tag: str, attrs_list) -> None:
+        attrs = dict(attrs_list)
+        self.inline_handlers += [name for name in attrs if name.startswith("on")]
+        if tag == "script":
+            self.scripts.append(attrs)
+            self._in_script_without_src = "src" not in attrs
+            if self._in_script_without_src:
+                self.inline_script_bodies.append("")
+        elif tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs.get("href", ""))
+        elif tag == "header" and "site-header" in attrs.get("class", ""):
+            self.headers.append(attrs)
+        elif tag == "nav":
+            self.navs.append(attrs)
+        elif tag == "main":
+            self.mains.append(attrs)
+        elif tag == "h1":
+            self.h1_count += 1
+        elif tag == "a" and "skip-link" in attrs.get("class", ""):
+            self.skip_links.append(attrs.get("href", ""))
+        if "data-basket-count" in attrs:
+            self._in_basket_count = True
+            self.basket_counts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script_without_src = False
+        if self._in_basket_count and tag == "span":
+            self._in_basket_count = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script_without_src:
+            self.inline_script_bodies[-1] += data
+        if self._in_basket_count:
+            self.basket_counts[-1] += data.strip()
+
+    @property
+    def executable_inline_scripts(self) -> list[str]:
+        """Inline scripts a CSP would block: JSON data blocks are allowed."""
+        return [
+            body
+            for attrs, body in zip(
+                [s for s in self.scripts if "src" not in s],
+                self.inline_script_bodies,
+                strict=True,
+            )
+            if attrs.get("type") not in ("application/json", "application/ld+json")
+        ]
+
+
+def parse(response) -> PageParser:
+    parser = PageParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def assert_rendered_through_site_base(page: PageParser) -> None:
+    assert len(page.headers) == 1, "exactly one site header"
+    assert [nav.get("aria-label") for nav in page.navs].count("Main") == 1
+    assert page.skip_links == ["#main"]
+    assert [main.get("id") for main in page.mains] == ["main"]
+    assert len(page.basket_counts) == 1
+    assert page.h1_count == 1
+    assert "/static/css/site.css" in page.stylesheets
+
+
+def assert_nothing_external_or_inline(page: PageParser) -> None:
+    sources = [s["src"] for s in page.scripts if "src" in s] + page.stylesheets
+    external = [url for url in sources if url.startswith(("http:", "https:", "//"))]
+    assert external == []
+    assert page.executable_inline_scripts == []
+    assert page.inline_handlers == []
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(email="fern@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def customer_client(customer) -> Client:
+    client = Client()
+    client.force_login(customer)
+    return client
+
+
+STOREFRONT_PAGES = [
+    "/shop/catalogue/",
+    "/shop/basket/",
+    "/shop/accounts/login/",
+    "/shop/accounts/register/",
+    "/shop/password-reset/",
+    "/shop/password-reset/done/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", STOREFRONT_PAGES)
+def test_storefront_pages_render_through_the_site_base(client, home_page, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert_rendered_through_site_base(page)
+    assert_nothing_external_or_inline(page)
+
+
+@pytest.mark.django_db
+def test_oscar_scripts_load_from_local_files_in_order(client, home_page):
+    response = client.get("/shop/basket/")
+
+    sources = [s["src"] for s in parse(response).scripts if "src" in s]
+    oscar_sources = [src for src in sources if "oscar" in src]
+    assert oscar_sources == [
+        "/static/oscar/js/jquery/jquery.min.js",
+        "/static/oscar/js/bootstrap4/bootstrap.bundle.min.js",
+        "/static/oscar/js/oscar/ui.js",
+        "/static/js/oscar-init.js",
+    ]
+    # The basket's onbodyload initialiser is not leaked into the page as text.
+    assert b"oscar.basket.init" not in response.content
+
+
+@pytest.mark.django_db
+def test_basket_count_in_the_header_counts_the_items(client, home_page):
+    product = create_product(price=12, num_in_stock=10)
+    client.post(
+        reverse("basket:add", kwargs={"pk": product.pk}),
+        {"quantity": 2},
+    )
+
+    response = client.get("/shop/basket/")
+
+    assert parse(response).basket_counts == ["2"]
+
+
+@pytest.mark.django_db
+def test_anonymous_header_offers_sign_in_and_comes_back(client, home_page):
+    response = client.get("/shop/basket/")
+
+    html = response.content.decode()
+    assert 'href="/shop/accounts/login/?next=/shop/basket/"' in html
+    assert "Sign out" not in html
+
+
+@pytest.mark.django_db
+def test_navigation_marks_the_current_section(client, home_page):
+    response = client.get("/shop/catalogue/")
+
+    assert (
+        '<a class="site-nav__link" href="/shop/" aria-current="page">Shop</a>'
+        in response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_404_in_the_site_design(client, home_page):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    page = parse(response)
+    assert_rendered_through_site_base(page)
+    assert_nothing_external_or_inline(page)
+    assert "We can’t find that page" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request():
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert 'href="#main"' in html
+    assert "/static/css/site.css" in html
+    assert "<script" not in html
+
+
+ACCOUNT_PAGES = [
+    ("customer:profile-view", "Profile"),
+    ("customer:profile-update", "Edit Profile"),
+    ("customer:change-password", "Change Password"),
+    ("customer:order-list", "Order History"),
+    ("customer:address-list", "Address Book"),
+    ("customer:address-create", "Add a new address"),
+    ("customer:wishlists-list", "Wish Lists"),
+    ("customer:alerts-list", "Product Alerts"),
+    ("customer:notifications-inbox", "Notifications"),
+    ("customer:email-list", "Email History"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "title"), ACCOUNT_PAGES)
+def test_account_pages_render_for_a_signed_in_customer(
+    customer_client, home_page, url_name, title
+):
+    response = customer_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert_rendered_through_site_base(page)
+    assert_nothing_external_or_inline(page)
+    html = response.content.decode()
+    assert 'aria-label="Your account"' in html
+    assert f"<h1>{title}</h1>" in html
+    assert "Sign out" in html
+
+
+@pytest.mark.django_db
+def test_order_history_and_detail_show_the_customers_order(
+    customer, customer_client, home_page
+):
+    order = create_order(user=customer)
+
+    listing = customer_client.get(reverse("customer:order-list"))
+    detail = customer_client.get(
+        reverse("customer:order", kwargs={"order_number": order.number})
+    )
+
+    assert f"#{order.number}" in listing.content.decode()
+    assert detail.status_code == 200
+    assert_nothing_external_or_inline(parse(detail))
+    assert order.lines.get().description in detail.content.decode()
+    assert "Buy all of these again" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_elses_order_is_not_shown(customer_client, home_page):
+    order = create_order(user=UserFactory())
+
+    response = customer_client.get(
+        reverse("customer:order", kwargs={"order_number": order.number})
+    )
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_address_book_lists_addresses_with_visible_actions(
+    customer, customer_client, home_page
+):
+    address = UserAddressFactory(user=customer, line1="1 Fern Lane")
+
+    response = customer_client.get(reverse("customer:address-list"))
+
+    html = response.content.decode()
+    assert "1 Fern Lane" in html
+    assert reverse("customer:address-detail", kwargs={"pk": address.pk}) in html
+    assert reverse("customer:address-delete", kwargs={"pk": address.pk}) in html
+    assert "dropdown-toggle" not in html
+
+
+@pytest.mark.django_db
+def test_wish_list_detail_renders_its_products(customer, customer_client, home_page):
+    wishlist = WishListFactory(owner=customer, name="Shady corner")
+    wishlist.add(create_product(title="Calathea orbifolia"))
+
+    response = customer_client.get(
+        reverse("customer:wishlists-detail", kwargs={"key": wishlist.key})
+    )
+
+    assert response.status_code == 200
+    assert "Calathea orbifolia" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_in_through_the_restyled_form(client, customer, home_page):
+    response = client.post(
+        "/shop/accounts/login/",
+        {
+            "login-username": customer.email,
+            "login-password": PASSWORD,
+            "login_submit": "Log In",
+        },
+        follow=True,
+    )
+
+    assert response.wsgi_request.user == customer
+    assert "Sign out" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_registration_errors_are_shown_next_to_their_fields(client, home_page):
+    response = client.post(
+        "/shop/accounts/login/",
+        {
+            "registration-email": "new@example.com",
+            "registration-password1": "a-long-test-password",
+            "registration-password2": "a-different-password",
+            "registration_submit": "Register",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="alert alert--error" role="alert"' in html
+    assert 'class="field field--error"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_registration-password2_error"' in html
+    assert 'id="id_registration-password2_error"' in html
+    assert not get_user_model().objects.filter(email="new@example.com").exists()
