@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "config.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Uploaded plant photos are personal data: delete originals past retention.
+    "identify-purge-originals": {
+        "task": "identify.tasks.identification_originals_purge",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
