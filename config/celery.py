@@ -5,6 +5,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+# Request ids ride along in task headers (signals connect on import).
+from . import observability  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("canopy")

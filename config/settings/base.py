@@ -407,6 +407,87 @@ IDENTIFY_RETENTION_DAYS = env.int("IDENTIFY_RETENTION_DAYS", default=30)
 IDENTIFY_RESULT_CACHE_DAYS = env.int("IDENTIFY_RESULT_CACHE_DAYS", default=30)
 IDENTIFY_MAX_RETRIES = env.int("IDENTIFY_MAX_RETRIES", default=4)
 
+# --- Observability ------------------------------------------------------------------
+# Request latency per view, first so it times the whole stack; /metrics is
+# guarded by METRICS_TOKEN (a scraper's bearer token) or a staff session.
+MIDDLEWARE.insert(0, "config.metrics.RequestLatencyMiddleware")
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# --- CSP ----------------------------------------------------------------------------
+# No inline script anywhere on the site; see config/csp.py for the two staff
+# UIs (Wagtail admin, Oscar dashboard) that get a relaxed script policy.
+_CSP_ASSET_HOSTS = [
+    f"https://{host}"
+    for host in env.list("CSP_ASSET_HOSTS", default=[])
+    + ([env.str("AWS_S3_CUSTOM_DOMAIN", default="")] if AWS_STORAGE_BUCKET_NAME else [])
+    if host
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_CSP_ASSET_HOSTS],
+        "style-src": ["'self'", *_CSP_ASSET_HOSTS],
+        "img-src": ["'self'", "data:", "blob:", *_CSP_ASSET_HOSTS],
+        "font-src": ["'self'", "data:", *_CSP_ASSET_HOSTS],
+        "media-src": ["'self'", *_CSP_ASSET_HOSTS],
+        # 'self' covers same-origin ws:/wss: for chat and identification.
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+CANOPY_CSP_RELAXED_PREFIXES = ("/admin/", "/shop/dashboard/")
+CANOPY_CSP_RELAXED_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'", *_CSP_ASSET_HOSTS],
+    "style-src": ["'self'", "'unsafe-inline'", *_CSP_ASSET_HOSTS],
+}
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "config.csp.PathPolicyCSPMiddleware",
+)
+
+# --- Replica ------------------------------------------------------------------------
+# Anonymous page and catalogue reads may go to a read replica; writes, the
+# basket, checkout, accounts, admin and APIs always use the primary.
+DATABASE_REPLICA_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/shop/basket/",
+    "/shop/checkout/",
+    "/shop/accounts/",
+    "/shop/dashboard/",
+    "/api/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url("DATABASE_REPLICA_URL"),
+        # Tests see the primary through this alias.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("config.middleware.RequestIdMiddleware") + 1,
+        "config.db_routers.ReplicaRequestMiddleware",
+    )
+
 # --- Shop -------------------------------------------------------------------------
 from decimal import Decimal  # noqa: E402  (money settings are exact)
 

@@ -36,3 +36,26 @@ if not env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["staticfiles"] = {  # noqa: F405
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     }
+
+# Redis outages must not turn cached pages into 500s: miss and fall through.
+for _cache in CACHES.values():  # noqa: F405
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "config.cache.TolerantRedisCache"
+
+# Behind TLS the site's own origin is the trusted one for CSRF.
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[
+        f"https://*{host}" if host.startswith(".") else f"https://{host}"
+        for host in ALLOWED_HOSTS
+        if host != "*"
+    ],
+)
+# Sign-in throttling: lock a username+address pair after AXES_FAILURE_LIMIT
+# failures. App servers sit behind nginx, which overwrites X-Real-IP with the
+# peer's address; REMOTE_ADDR would be nginx itself for everyone.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip_address"
+TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=True)
+
+# nginx serves these directories directly; deployments choose where they live.
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))  # noqa: F405
