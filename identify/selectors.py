@@ -68,12 +68,21 @@ def species_links(species_ids: list[int]) -> tuple[dict[int, str], dict[int, lis
     """Care guide URLs and product summaries, live (prices and stock change)."""
     if not species_ids:
         return {}, {}
-    guides = _resolver("IDENTIFY_CARE_GUIDE_URLS")
-    products = _resolver("IDENTIFY_PRODUCT_SUMMARIES")
     return (
-        guides(species_ids) if guides else {},
-        products(species_ids) if products else {},
+        _resolve("IDENTIFY_CARE_GUIDE_URLS", species_ids),
+        _resolve("IDENTIFY_PRODUCT_SUMMARIES", species_ids),
     )
+
+
+def _resolve(setting_name: str, species_ids: list[int]) -> dict:
+    resolver = _resolver(setting_name)
+    if resolver is None:
+        return {}
+    try:
+        return resolver(species_ids)
+    except Exception:  # noqa: BLE001 - links are extras; a result never fails for them
+        logger.exception("%s failed; results carry no links", setting_name)
+        return {}
 
 
 def identification_result_body(request: IdentificationRequest) -> dict:
