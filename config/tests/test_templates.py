@@ -40,12 +40,15 @@ class PageParser(HTMLParser):
         self.skip_links: list[str] = []
         self.basket_counts: list[str] = []
         self.inline_handlers: list[str] = []
+        self.style_attributes: list[str] = []
         self._in_script_without_src = False
         self._in_basket_count = False
 
     def handle_starttag(self, tag: str, attrs_list) -> None:
         attrs = dict(attrs_list)
         self.inline_handlers += [name for name in attrs if name.startswith("on")]
+        if "style" in attrs:
+            self.style_attributes.append(f"<{tag} style={attrs['style']!r}>")
         if tag == "script":
             self.scripts.append(attrs)
             self._in_script_without_src = "src" not in attrs
@@ -109,6 +112,11 @@ def assert_rendered_through_site_base(page: PageParser) -> None:
     assert "/static/css/site.css" in page.stylesheets
 
 
+def assert_no_style_attributes(page: PageParser) -> None:
+    """style-src 'self' ignores style="" attributes: a design must not need them."""
+    assert page.style_attributes == []
+
+
 def assert_nothing_external_or_inline(page: PageParser) -> None:
     sources = [s["src"] for s in page.scripts if "src" in s] + page.stylesheets
     external = [url for url in sources if url.startswith(("http:", "https:", "//"))]
@@ -148,6 +156,15 @@ def test_storefront_pages_render_through_the_site_base(client, home_page, path):
     page = parse(response)
     assert_rendered_through_site_base(page)
     assert_nothing_external_or_inline(page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/shop/accounts/login/", "/shop/accounts/register/", "/shop/password-reset/"],
+)
+def test_sign_in_pages_need_no_style_attributes(client, home_page, path):
+    assert_no_style_attributes(parse(client.get(path)))
 
 
 @pytest.mark.django_db
@@ -206,6 +223,7 @@ def test_unknown_page_is_a_404_in_the_site_design(client, home_page):
     page = parse(response)
     assert_rendered_through_site_base(page)
     assert_nothing_external_or_inline(page)
+    assert_no_style_attributes(page)
     assert "We can’t find that page" in response.content.decode()
 
 
@@ -243,6 +261,7 @@ def test_account_pages_render_for_a_signed_in_customer(
     page = parse(response)
     assert_rendered_through_site_base(page)
     assert_nothing_external_or_inline(page)
+    assert_no_style_attributes(page)
     html = response.content.decode()
     assert 'aria-label="Your account"' in html
     assert f"<h1>{title}</h1>" in html
