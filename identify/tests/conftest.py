@@ -22,4 +22,3 @@ def _identify_settings(settings):
     settings.IDENTIFY_CARE_GUIDE_URLS = "identify.tests.resolvers.care_guide_urls"
     settings.IDENTIFY_PRODUCT_SUMMARIES = "identify.tests.resolvers.product_summaries"
     settings.IDENTIFY_RATE_LIMIT_PER_HOUR = 100
-
