@@ -34,6 +34,7 @@ Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Voucher = get_model("voucher", "Voucher")
+Country = get_model("address", "Country")
 
 INDOOR, OUTDOOR, SUCCULENTS, POTS = (
     "Indoor",
@@ -356,4 +357,15 @@ def demo_catalogue_load(species: list) -> list:
                 )
 
     _ensure_offers(plant_class)
+    # Checkout ships to the UK; Oscar needs the country row to offer it.
+    Country.objects.get_or_create(
+        iso_3166_1_a2="GB",
+        defaults={
+            "iso_3166_1_a3": "GBR",
+            "iso_3166_1_numeric": "826",
+            "printable_name": "United Kingdom",
+            "name": "United Kingdom of Great Britain and Northern Ireland",
+            "is_shipping_country": True,
+        },
+    )
     return products

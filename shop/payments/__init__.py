@@ -1,0 +1,1 @@
+"""Payment methods behind one small interface (see ``base.PaymentMethod``)."""

@@ -1,0 +1,42 @@
+"""Celery adapters for shop emails (queue "email"); ids in, service call out.
+
+Queued with ``transaction.on_commit`` by ``shop.services``. Each task is
+idempotent (the email service records what it sent), retries only
+transport errors with backoff, and has hard time limits.
+"""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from shop.emails import order_email_deliver, order_seller_emails_deliver
+
+RETRYABLE = (SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="shop.tasks.order_email_send",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def order_email_send(order_id: int, kind: str) -> bool:
+    return order_email_deliver(order_id=order_id, kind=kind)
+
+
+@shared_task(
+    name="shop.tasks.order_seller_emails_send",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=120,
+)
+def order_seller_emails_send(order_id: int) -> int:
+    return order_seller_emails_deliver(order_id=order_id)
