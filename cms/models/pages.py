@@ -1,10 +1,305 @@
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+"""Page types. The tree: Home → Landing / Article index → Article /
+Care-guide index → Care guide. Editors cannot create a page elsewhere."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from cms.blocks import BodyStreamBlock, FaqStreamBlock
+
+from .base import CanopyPage, reading_minutes_for, stream_text
+
+ARTICLES_PER_PAGE = 12
+GUIDES_PER_PAGE = 24
 
 
-class HomePage(Page):
+def _hero_image_field():
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def _paginate(request, items, per_page: int):
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class HomePage(CanopyPage):
+    intro = RichTextField(blank=True)
+    hero_image = _hero_image_field()
+    body = StreamField(BodyStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [
+        *CanopyPage.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*CanopyPage.search_fields, index.SearchField("intro")]
+    api_fields = [
+        *CanopyPage.api_fields,
+        APIField("intro"),
+        APIField("hero_image"),
+        APIField("body"),
+    ]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.LandingPage",
+        "cms.ArticleIndexPage",
+        "cms.CareGuideIndexPage",
+    ]
+    template = "cms/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import article_list, care_guide_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = list(article_list()[:3])
+        context["featured_guides"] = list(care_guide_list()[:4])
+        return context
+
+
+class LandingPage(CanopyPage):
+    """Campaign pages, /identify/ and /community/: a free body of blocks."""
+
+    intro = RichTextField(blank=True)
+    hero_image = _hero_image_field()
+    body = StreamField(BodyStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [
+        *CanopyPage.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *CanopyPage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    api_fields = [
+        *CanopyPage.api_fields,
+        APIField("intro"),
+        APIField("hero_image"),
+        APIField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage", "cms.LandingPage"]
+    subpage_types = ["cms.LandingPage"]
+    template = "cms/landing_page.html"
+
+
+class ArticleIndexPage(CanopyPage):
     intro = RichTextField(blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*CanopyPage.content_panels, FieldPanel("intro")]
+    api_fields = [*CanopyPage.api_fields, APIField("intro")]
+
     max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ArticlePage"]
+    template = "cms/article_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import article_list, article_tag_list
+
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "").strip()[:100]
+        articles = article_list(index_page=self, tag=tag or None)
+        context["articles"] = _paginate(request, articles, ARTICLES_PER_PAGE)
+        context["current_tag"] = tag
+        context["tags"] = article_tag_list()
+        return context
+
+
+class ArticlePage(CanopyPage):
+    author = models.ForeignKey(
+        "cms.Author",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    date = models.DateField("Article date", default=timezone.localdate)
+    intro = models.TextField(
+        max_length=400, help_text="One or two sentences shown in listings."
+    )
+    hero_image = _hero_image_field()
+    body = StreamField(BodyStreamBlock(), use_json_field=True)
+    tags = ClusterTaggableManager(through="cms.ArticlePageTag", blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    content_panels = [
+        *CanopyPage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("author"), FieldPanel("date"), FieldPanel("tags")],
+            heading="About this article",
+        ),
+        FieldPanel("hero_image"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *CanopyPage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        *CanopyPage.api_fields,
+        APIField("date"),
+        APIField("author"),
+        APIField("intro"),
+        APIField("hero_image"),
+        APIField("body"),
+        APIField("tags"),
+        APIField("reading_minutes"),
+    ]
+
+    parent_page_types = ["cms.ArticleIndexPage"]
+    subpage_types: list[str] = []
+    template = "cms/article_page.html"
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = reading_minutes_for(
+            self.intro, stream_text(self.body.raw_data)
+        )
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import related_pages_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_pages"] = related_pages_list(page=self)
+        # The index is the parent; its URL is this one minus the slug (no query).
+        index_url = (self.get_url(request) or "/").rstrip("/").rsplit("/", 1)[0] + "/"
+        context["index_url"] = index_url
+        context["crumbs"] = [("Home", "/"), ("Articles", index_url)]
+        return context
+
+
+class CareGuideIndexPage(CanopyPage):
+    intro = RichTextField(blank=True)
+
+    content_panels = [*CanopyPage.content_panels, FieldPanel("intro")]
+    api_fields = [*CanopyPage.api_fields, APIField("intro")]
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CareGuidePage"]
+    template = "cms/care_guide_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import CareGuideFilters, care_guide_list
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = CareGuideFilters.from_query(request.GET)
+        guides = care_guide_list(index_page=self, filters=filters)
+        context["guides"] = _paginate(request, guides, GUIDES_PER_PAGE)
+        context["filters"] = filters
+        return context
+
+
+class CareGuidePage(CanopyPage):
+    """One species' care, its facts read live from the species library."""
+
+    species = models.ForeignKey(
+        "identify.Species",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_guides",
+        help_text="The plant this guide covers; its care facts come from here.",
+    )
+    intro = models.TextField(max_length=400)
+    hero_image = _hero_image_field()
+    body = StreamField(BodyStreamBlock(), blank=True, use_json_field=True)
+    faq = StreamField(FaqStreamBlock(), blank=True, use_json_field=True)
+    tags = ClusterTaggableManager(through="cms.CareGuidePageTag", blank=True)
+
+    content_panels = [
+        *CanopyPage.content_panels,
+        FieldPanel("species"),
+        FieldPanel("tags"),
+        FieldPanel("hero_image"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("faq", heading="Frequently asked questions"),
+    ]
+    search_fields = [
+        *CanopyPage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("faq"),
+        index.RelatedFields(
+            "species",
+            [
+                index.SearchField("scientific_name"),
+                index.SearchField("common_names"),
+            ],
+        ),
+        index.FilterField("species_id"),
+    ]
+    api_fields = [
+        *CanopyPage.api_fields,
+        APIField("species_id"),
+        APIField("intro"),
+        APIField("hero_image"),
+        APIField("body"),
+        APIField("faq"),
+        APIField("tags"),
+    ]
+
+    parent_page_types = ["cms.CareGuideIndexPage"]
+    subpage_types: list[str] = []
+    template = "cms/care_guide_page.html"
+
+    def get_body_streams(self) -> list:
+        return [self.body]
+
+    def shop_product_ids(self) -> list[int]:
+        from cms.selectors import species_product_ids
+
+        if self._shop_product_ids is None:
+            self._shop_product_ids = (
+                species_product_ids(self.species_id) if self.species_id else []
+            )
+        return self._shop_product_ids
+
+    _shop_product_ids: list[int] | None = None
+
+    def get_extra_product_ids(self, request) -> list[int]:
+        return self.shop_product_ids()
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.facts import care_facts_list
+        from cms.selectors import related_pages_list
+
+        context = super().get_context(request, *args, **kwargs)
+        cards = context["product_cards"]
+        context["care_facts"] = care_facts_list(self.species) if self.species else []
+        context["shop_cards"] = [
+            cards[product_id]
+            for product_id in self.shop_product_ids()
+            if product_id in cards and cards[product_id].is_available
+        ]
+        context["related_pages"] = related_pages_list(page=self)
+        return context

@@ -531,3 +531,36 @@ OSCAR_ORDER_STATUS_CASCADE = {
     "Cancelled": "Cancelled",
 }
 
+# --- CMS --------------------------------------------------------------------------------
+# Page cache (docs/adr/0003-page-cache.md): after auth, CSRF and basket so the
+# per-visitor holes can be filled; before redirects, which only act on 404s.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("wagtail.contrib.redirects.middleware.RedirectMiddleware"),
+    "cms.page_cache.PageCacheMiddleware",
+)
+CMS_PAGE_CACHE = env.bool("CMS_PAGE_CACHE", default=True)
+CMS_PAGE_CACHE_ALIAS = "default"
+CMS_PAGE_CACHE_TIMEOUT = env.int("CMS_PAGE_CACHE_TIMEOUT", default=3600)
+# Context processors the cached pages' personal fragments (header account
+# links, messages) need; the rest would only cost queries.
+CMS_PAGE_CACHE_FRAGMENT_CONTEXT_PROCESSORS = [
+    "config.context_processors.site_navigation"
+]
+# Rendition lookups cached: a warm page asks the database for no renditions.
+CACHES["renditions"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": "canopy-renditions",
+    "LOCATION": CACHES["default"].get("LOCATION") or "renditions",
+}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        # Trigram word similarity for fuzzy search ("monstra" -> Monstera).
+        "FUZZY_SIMILARITY_THRESHOLD": 0.35,
+    }
+}
+WAGTAILEMBEDS_RESPONSIVE_HTML = True
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAILADMIN_COMMENTS_ENABLED = True
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILREDIRECTS_AUTO_CREATE = True

@@ -1,0 +1,116 @@
+"""What every Canopy page shares: SEO fields, cache tags, product preloading."""
+
+import math
+import re
+from html import unescape
+
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.models import Page
+
+WORDS_PER_MINUTE = 200
+_TAG = re.compile(r"<[^>]+>")
+# Raw-JSON keys holding reader-visible text inside stream blocks.
+_TEXT_KEYS = {"text", "quote", "question", "answer", "caption", "title", "heading"}
+
+
+def stream_text(raw_data) -> str:
+    """The plain text of a stream's raw JSON (for reading time), no rendering."""
+    parts: list[str] = []
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                if child_key in {"type", "id"}:
+                    continue
+                walk(child, child_key if child_key != "value" else key)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child, key)
+        elif isinstance(value, str) and (key in _TEXT_KEYS or key == "paragraph"):
+            parts.append(unescape(_TAG.sub(" ", value)))
+
+    for item in raw_data or []:
+        walk(item.get("value"), item.get("type", ""))
+    return " ".join(parts)
+
+
+def reading_minutes_for(*texts: str) -> int:
+    words = sum(len(text.split()) for text in texts if text)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class CanopyPage(Page):
+    """Abstract base: SEO fields, cacheable serving, body products preloaded."""
+
+    og_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="social image",
+        help_text="Shown when the page is shared (Open Graph / Twitter). "
+        "Defaults to the hero image.",
+    )
+    canonical_url = models.URLField(
+        blank=True,
+        help_text="Only when this content's original lives at another address.",
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("og_image"), FieldPanel("canonical_url")],
+            heading="Sharing and canonical address",
+        ),
+    ]
+    api_fields = [APIField("seo_title"), APIField("search_description")]
+
+    # Page cache: whether anonymous-identical output may be stored.
+    is_page_cacheable = True
+
+    class Meta:
+        abstract = True
+
+    # -- hooks for subclasses -------------------------------------------------
+    def get_body_streams(self) -> list:
+        """StreamField values whose product blocks the page shows."""
+        body = getattr(self, "body", None)
+        return [body] if body is not None else []
+
+    def get_extra_product_ids(self, request) -> list[int]:
+        return []
+
+    def get_share_image(self):
+        return self.og_image or getattr(self, "hero_image", None)
+
+    # -- serving ----------------------------------------------------------------
+    def get_context(self, request, *args, **kwargs):
+        from cms.blocks import product_ids_in
+        from cms.page_cache import page_cache_tag_products
+        from cms.selectors import product_cards_for_request
+
+        context = super().get_context(request, *args, **kwargs)
+        product_ids: dict[int, None] = {}
+        for stream in self.get_body_streams():
+            for product_id in product_ids_in(stream):
+                product_ids.setdefault(product_id, None)
+        for product_id in self.get_extra_product_ids(request):
+            product_ids.setdefault(product_id, None)
+        context["product_cards"] = product_cards_for_request(
+            request, product_ids=list(product_ids)
+        )
+        page_cache_tag_products(request, product_ids)
+        context["canonical_url"] = self.canonical_url or self.get_full_url(request)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from cms.page_cache import page_cache_allow
+
+        response = super().serve(request, *args, **kwargs)
+        if self.is_page_cacheable and not getattr(request, "is_preview", False):
+            page_cache_allow(request, page=self)
+        return response

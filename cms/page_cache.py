@@ -1,0 +1,252 @@
+"""Anonymous-identical page cache with per-visitor holes (docs/adr/0003).
+
+A Wagtail page is rendered once with markers where personal bits go (the
+header's account links and basket count, flash messages, CSRF tokens); the
+marked HTML is stored in the cache and every response, cached or not, gets
+the holes filled for the visitor asking. Entries carry tag versions: bumping
+a tag (publish, unpublish, stock or price change of a product shown) makes
+every entry stamped with it stale at once, with no key scanning.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.module_loading import import_string
+
+SITE_TAG = "site"
+_KEY_PREFIX = "pagecache:v1:"
+_TAG_PREFIX = "pagecache:tag:"
+_MARKER_SALT = hashlib.sha256(f"page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[
+    :12
+]
+
+
+def _cache():
+    return caches[getattr(settings, "CMS_PAGE_CACHE_ALIAS", "default")]
+
+
+def _timeout() -> int:
+    return int(getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", 3600))
+
+
+def marker(name: str) -> str:
+    """The hole for fragment ``name``; salted so page text cannot forge one."""
+    return f"<!--pc:{_MARKER_SALT}:{name}-->"
+
+
+# -- holes ---------------------------------------------------------------------
+CSRF_HOLE = "csrf"
+
+
+def is_recording(request: HttpRequest | None) -> bool:
+    return bool(getattr(request, "page_cache_recording", False))
+
+
+def _fragment_context(request: HttpRequest) -> dict:
+    """What a hole's template sees: the visitor, and the context processors
+    named in CMS_PAGE_CACHE_FRAGMENT_CONTEXT_PROCESSORS (not every processor:
+    Oscar's would cost queries for nothing)."""
+    context = {
+        "request": request,
+        "user": getattr(request, "user", None),
+        "messages": get_messages(request),
+        "csrf_token": SimpleLazyObject(lambda: get_token(request)),
+    }
+    for path in getattr(settings, "CMS_PAGE_CACHE_FRAGMENT_CONTEXT_PROCESSORS", ()):
+        context.update(import_string(path)(request))
+    return context
+
+
+def csrf_input(request: HttpRequest) -> str:
+    return (
+        '<input type="hidden" name="csrfmiddlewaretoken" value="'
+        f'{escape(get_token(request))}">'
+    )
+
+
+def fill_holes(html: str, request: HttpRequest) -> str:
+    """Replace every marker with the visitor's own fragment."""
+    prefix = f"<!--pc:{_MARKER_SALT}:"
+    if prefix not in html:
+        return html
+    context = None
+    pieces = html.split(prefix)
+    output = [pieces[0]]
+    for piece in pieces[1:]:
+        name, _, rest = piece.partition("-->")
+        if name == CSRF_HOLE:
+            output.append(csrf_input(request))
+        else:
+            if context is None:
+                context = _fragment_context(request)
+            output.append(get_template(name).render(context))
+        output.append(rest)
+    return "".join(output)
+
+
+# -- what a page says about itself -----------------------------------------------
+def page_cache_allow(request: HttpRequest, *, page) -> None:
+    """Mark this response storable: a public page rendered the same for all.
+
+    Pages behind a view restriction are never stored (their content would
+    reach visitors the restriction keeps out).
+    """
+    if page.get_view_restrictions().exists():
+        return
+    request.page_cache_allowed = True
+
+
+def page_cache_tag_products(request: HttpRequest, product_ids: Iterable[int]) -> None:
+    tags = getattr(request, "page_cache_tags", None)
+    if tags is None:
+        tags = request.page_cache_tags = set()
+    tags.update(product_tag(product_id) for product_id in product_ids)
+
+
+def product_tag(product_id: int) -> str:
+    return f"product:{int(product_id)}"
+
+
+# -- tag versions ------------------------------------------------------------------
+def _tag_versions(tags: Iterable[str], *, create: bool) -> dict[str, int]:
+    """Current version of each tag, by tag. ``create`` starts missing tags."""
+    cache = _cache()
+    keys = {_TAG_PREFIX + tag: tag for tag in tags}
+    found = cache.get_many(list(keys))
+    if create:
+        missing = [key for key in keys if key not in found]
+        for key in missing:
+            # A fresh tag starts at the clock, so an evicted tag never comes
+            # back at a version an old entry was stamped with.
+            cache.add(key, time.time_ns(), timeout=None)
+        if missing:
+            found.update(cache.get_many(missing))
+    return {keys[key]: version for key, version in found.items()}
+
+
+def page_cache_purge(tags: Iterable[str]) -> None:
+    """Make every entry stamped with any of ``tags`` stale, now and again
+    after the current transaction commits (so a request racing the commit
+    cannot keep the old content)."""
+    tags = list(tags)
+
+    def bump() -> None:
+        cache = _cache()
+        for tag in tags:
+            key = _TAG_PREFIX + tag
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+# -- the middleware ------------------------------------------------------------------
+_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/shop/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/i18n/",
+    "/search/",
+    "/healthz",
+    "/readyz",
+    "/sitemap.xml",
+    "/robots.txt",
+)
+# Query parameters our pages read; anything else bypasses the cache so random
+# parameters cannot flood it.
+_ALLOWED_PARAMETERS = frozenset({"page", "tag", "light", "pet_safe", "difficulty"})
+
+
+def _cache_key(request: HttpRequest) -> str | None:
+    if request.method not in {"GET", "HEAD"}:
+        return None
+    if request.path.startswith(_EXCLUDED_PREFIXES):
+        return None
+    if not set(request.GET).issubset(_ALLOWED_PARAMETERS):
+        return None
+    if "messages" in request.COOKIES:
+        return None  # a flash message is waiting: render it fresh
+    query = "&".join(
+        f"{name}={value}"
+        for name in sorted(request.GET)
+        for value in request.GET.getlist(name)
+    )
+    raw = f"{request.get_host()}|{request.path}|{query}"
+    return _KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serve Wagtail pages from the cache, holes filled per visitor.
+
+    Sits after the CSRF, auth and basket middleware so fragments can read the
+    visitor and a token handed out here still gets its cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _cache_key(request) if getattr(settings, "CMS_PAGE_CACHE", True) else None
+        if key is None:
+            return self.get_response(request)
+        request.page_cache_recording = True
+        cache = _cache()
+        entry = cache.get(key)
+        if entry is not None:
+            current = _tag_versions(entry["versions"], create=False)
+            if current == entry["versions"]:
+                response = HttpResponse(
+                    fill_holes(entry["body"], request),
+                    content_type=entry["content_type"],
+                )
+                response["X-Page-Cache"] = "hit"
+                response["Cache-Control"] = "private, no-cache"
+                return response
+
+        response = self.get_response(request)
+        if response.streaming or not hasattr(response, "content"):
+            return response
+        body = response.content.decode(response.charset or "utf-8", "replace")
+        if self._storable(request, response):
+            tags = {SITE_TAG, *getattr(request, "page_cache_tags", ())}
+            cache.set(
+                key,
+                {
+                    "body": body,
+                    "content_type": response["Content-Type"],
+                    "versions": _tag_versions(tags, create=True),
+                },
+                _timeout(),
+            )
+            response["X-Page-Cache"] = "miss"
+        response.content = fill_holes(body, request)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 200 or not getattr(
+            request, "page_cache_allowed", False
+        ):
+            return False
+        if response.cookies:
+            return False  # the view set something personal
+        storage = getattr(request, "_messages", None)
+        return not (storage is not None and getattr(storage, "used", False))

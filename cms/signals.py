@@ -1,0 +1,55 @@
+"""Cache purge only (house style: signals for decoupled invalidation).
+
+Pages are purged when any page is published, unpublished, moved or deleted
+(menus, listings and related links change with the tree), when site settings
+or authors change, and per product when its stock, price or details change.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.page_cache import SITE_TAG, page_cache_purge, product_tag
+
+
+def _purge_site(**kwargs) -> None:
+    page_cache_purge([SITE_TAG])
+
+
+def _purge_page_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        page_cache_purge([SITE_TAG])
+
+
+def _purge_stock_record(sender, instance, **kwargs) -> None:
+    product = instance.product if instance.product_id else None
+    tags = [product_tag(instance.product_id)]
+    if product is not None and product.parent_id:
+        tags.append(product_tag(product.parent_id))
+    page_cache_purge(tags)
+
+
+def _purge_product(sender, instance, **kwargs) -> None:
+    tags = [product_tag(instance.pk)]
+    if instance.parent_id:
+        tags.append(product_tag(instance.parent_id))
+    page_cache_purge(tags)
+
+
+def connect() -> None:
+    page_published.connect(_purge_site, dispatch_uid="cms_purge_published")
+    page_unpublished.connect(_purge_site, dispatch_uid="cms_purge_unpublished")
+    post_page_move.connect(_purge_site, dispatch_uid="cms_purge_moved")
+    post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_deleted")
+    for sender in ("cms.SiteSettings", "cms.Author"):
+        post_save.connect(_purge_site, sender=sender, dispatch_uid=f"purge-{sender}")
+    post_save.connect(
+        _purge_stock_record, sender="partner.StockRecord", dispatch_uid="cms_stock"
+    )
+    post_delete.connect(
+        _purge_stock_record, sender="partner.StockRecord", dispatch_uid="cms_stock_del"
+    )
+    post_save.connect(
+        _purge_product, sender="catalogue.Product", dispatch_uid="cms_product"
+    )
