@@ -54,7 +54,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 # Sign-in throttling: lock a username+address pair after AXES_FAILURE_LIMIT
 # failures. App servers sit behind nginx, which overwrites X-Real-IP with the
 # peer's address; REMOTE_ADDR would be nginx itself for everyone.
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "config.signin_throttle.client_ip_address"
+AXES_USERNAME_CALLABLE = "config.signin_throttle.signin_username"
 TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=True)
 
 # nginx serves these directories directly; deployments choose where they live.
