@@ -361,3 +361,88 @@ def test_registration_errors_are_shown_next_to_their_fields(client, home_page):
     assert 'aria-describedby="id_registration-password2_error"' in html
     assert 'id="id_registration-password2_error"' in html
     assert not get_user_model().objects.filter(email="new@example.com").exists()
+
+
+def _serve_static_files(page) -> None:
+    """The test server runs without DEBUG and serves no static files; answer
+    /static/ requests from the staticfiles finders so CSS and JS really load."""
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    from django.contrib.staticfiles import finders
+
+    content_types = {".css": "text/css", ".js": "text/javascript"}
+
+    def handle(route) -> None:
+        path = urlparse(route.request.url).path.removeprefix("/static/")
+        found = finders.find(path)
+        if not found:
+            route.fulfill(status=404, body="")
+            return
+        file = Path(found)
+        route.fulfill(
+            status=200,
+            body=file.read_bytes(),
+            content_type=content_types.get(file.suffix, "application/octet-stream"),
+        )
+
+    page.route("**/static/**", handle)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_site_and_oscar_scripts_run_under_the_csp_and_work_by_keyboard(
+    asgi_server, page, home_page
+):
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and problems.append(message.text),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and "/static/" in response.url
+            and problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    _serve_static_files(page)
+    page.set_viewport_size({"width": 390, "height": 800})
+    # Reduced motion also makes the skip link appear without a transition.
+    page.emulate_media(reduced_motion="reduce")
+
+    # Given the basket page (an Oscar page) on a phone-sized screen
+    page.goto(f"{asgi_server}/shop/basket/")
+
+    # Then site.js, jQuery, Oscar's ui.js and oscar-init.js all ran
+    assert (
+        page.evaluate("document.documentElement.classList.contains('no-js')") is False
+    )
+    assert page.evaluate("typeof window.jQuery") == "function"
+    assert page.evaluate("!!(jQuery._data(document.body, 'events') || {}).click"), (
+        "oscar.init() bound its delegated click handler"
+    )
+
+    # And the skip link is the first stop and moves focus to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # And the menu opens from its button and closes with Escape
+    toggle = page.locator(".nav-toggle")
+    assert page.locator("#site-nav").is_hidden()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#site-nav a", has_text="Guides").is_visible()
+    page.locator("#site-nav a", has_text="Guides").focus()
+    page.keyboard.press("Escape")
+    assert page.locator("#site-nav").is_hidden()
+    assert page.evaluate("document.activeElement.className") == "nav-toggle"
+
+    # And a page we own loads with nothing refused by the CSP
+    page.goto(f"{asgi_server}/shop/accounts/login/")
+    assert problems == []
