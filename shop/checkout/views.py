@@ -12,7 +12,7 @@ releases its stock.
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -141,6 +141,20 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
             logger.info("Order %s not placed: %s", order_number, error)
             self.restore_frozen_basket()
             return self.render_preview(self.request, error=str(error))
+        except IntegrityError as error:
+            # The stock check constraint is the backstop; if anything ever
+            # reaches it, the shopper still gets a clear answer.
+            if "stockrecord_allocated_lte_in_stock" not in str(error):
+                raise
+            logger.error("Order %s hit the stock constraint", order_number)
+            self.restore_frozen_basket()
+            return self.render_preview(
+                self.request,
+                error=_(
+                    "Sorry, part of your order sold out while you were checking "
+                    "out. Your basket is unchanged."
+                ),
+            )
 
         try:
             start = method.start(order=order, request=self.request)
