@@ -363,6 +363,25 @@ def test_registration_errors_are_shown_next_to_their_fields(client, home_page):
     assert not get_user_model().objects.filter(email="new@example.com").exists()
 
 
+@pytest.mark.django_db
+def test_guest_finds_their_order_with_the_email_they_used(client, home_page):
+    order = create_order(guest_email="guest@example.com")
+    kwargs = {"order_number": order.number, "hash": order.verification_hash()}
+    form_url = reverse("customer:anon-order-form", kwargs=kwargs)
+
+    wrong = client.post(form_url, {"email": "someone@example.com"})
+    right = client.post(form_url, {"email": "guest@example.com"}, follow=True)
+
+    assert wrong.status_code == 200
+    assert "Order not found" in wrong.content.decode()
+    assert f"#{order.number}" not in wrong.content.decode()
+    assert right.redirect_chain[-1][0] == reverse("customer:anon-order", kwargs=kwargs)
+    page = parse(right)
+    assert_rendered_through_site_base(page)
+    assert_no_style_attributes(page)
+    assert f"Order #{order.number}" in right.content.decode()
+
+
 def _serve_static_files(page) -> None:
     """The test server runs without DEBUG and serves no static files; answer
     /static/ requests from the staticfiles finders so CSS and JS really load."""
