@@ -1,0 +1,112 @@
+"""A real browser: upload on a page with the block, watch progress, see a result card.
+
+This one uses the real care-guide and product resolvers (cms and shop), so
+the card's links are the ones a customer would follow.
+"""
+
+import mimetypes
+from urllib.parse import urlparse
+
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+
+import pytest
+
+from .factories import drawing_jpeg, library_with_photos
+
+
+def _serve_static(page) -> None:
+    """The test server runs with DEBUG off and nothing serves /static/ (a web
+    server does in production): answer those requests from the finders."""
+
+    def handle(route):
+        path = urlparse(route.request.url).path.removeprefix(django_settings.STATIC_URL)
+        found = finders.find(path)
+        if not found:
+            route.fulfill(status=404, body="")
+            return
+        with open(found, "rb") as handle_file:
+            route.fulfill(
+                status=200,
+                body=handle_file.read(),
+                content_type=mimetypes.guess_type(found)[0]
+                or "application/octet-stream",
+            )
+
+    page.route("**/static/**", handle)
+
+
+@pytest.mark.browser
+@pytest.mark.redis
+def test_upload_watch_progress_and_see_a_result_card(
+    page, asgi_server, transactional_db, home_page, settings
+):
+    from cms.tests.factories import (
+        CareGuideIndexPageFactory,
+        CareGuidePageFactory,
+        LandingPageFactory,
+        PlantProductFactory,
+    )
+
+    settings.IDENTIFY_CARE_GUIDE_URLS = "cms.selectors.care_guide_urls_for_species"
+    settings.IDENTIFY_PRODUCT_SUMMARIES = "shop.selectors.species_product_summaries"
+    monstera, _aloe = library_with_photos(
+        ["Monstera deliciosa", "Aloe vera"], photos_each=3
+    )
+    guides = CareGuideIndexPageFactory(parent=home_page)
+    CareGuidePageFactory(
+        parent=guides, slug="monstera", title="Monstera care", species=monstera
+    )
+    PlantProductFactory(
+        species=monstera,
+        title="Monstera deliciosa in a 17 cm pot",
+        stock__price="32.00",
+    )
+    LandingPageFactory(
+        parent=home_page,
+        slug="identify",
+        title="Identify a plant",
+        body=[("identification", {"heading": "What plant is this?", "intro": ""})],
+    )
+
+    _serve_static(page)
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{asgi_server}/identify/")
+    page.get_by_role("heading", name="What plant is this?").wait_for()
+    page.locator("[data-identify-input]").set_input_files(
+        {
+            "name": "my-plant.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": drawing_jpeg("Monstera deliciosa", 2),
+        }
+    )
+    page.get_by_role("button", name="Identify my plant").click()
+
+    card = page.locator("[data-identify-result]").first
+    card.wait_for()
+    assert page.url == f"{asgi_server}/identify/", errors
+    assert page.locator("[data-identify-bar]").get_attribute("value") == "100"
+    assert page.locator("[data-identify-progress]").is_visible()
+    assert (
+        "Looks like these plants from our shop"
+        in page.locator("[data-identify-results]").inner_text()
+    )
+    assert "Monstera deliciosa" in card.inner_text()
+    assert (
+        card.get_by_role("link", name="Care guide")
+        .get_attribute("href")
+        .endswith("/guides/monstera/")
+    )
+    shop_link = card.get_by_role(
+        "link", name="Shop this plant: Monstera deliciosa in a 17 cm pot"
+    )
+    assert shop_link.get_attribute("href").startswith("/shop/")
+    assert "£32.00" in card.inner_text()
+    assert "In stock" in card.inner_text()
