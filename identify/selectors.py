@@ -49,7 +49,7 @@ def identification_cached_get(*, cache_key: str) -> IdentificationRequest | None
             status=IdentificationStatus.DONE,
             finished__gte=since,
         )
-        .only("id", "verdict", "candidates", "backends")
+        .only("id", "verdict", "candidates", "backends", "cache_key")
         .order_by("-finished")
         .first()
     )

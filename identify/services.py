@@ -118,13 +118,8 @@ def identification_request_submit(
                 f"“{upload.organ}” is not an organ; use one of {', '.join(Organ.values)}.",
                 400,
             )
-    photos = [
-        photo_normalise(upload.data, organ=upload.organ, name=upload.name)
-        for upload in uploads
-    ]
     enabled = backends if backends is not None else backends_enabled()
     backend_set = backend_set_name(enabled)
-    cache_key = identification_cache_key(photos, backend_set)
     owner = {
         "user": user if user is not None and user.is_authenticated else None,
         "anonymous_owner": ""
@@ -132,25 +127,24 @@ def identification_request_submit(
         else anonymous_owner,
     }
 
+    # Fast path: these exact bytes were validated and normalised before, so
+    # their normalised hash is known without decoding the image again.
+    raw_key = _raw_alias_key(uploads, backend_set)
+    known_cache_key = cache.get(raw_key)
+    if known_cache_key:
+        cached = identification_cached_get(cache_key=known_cache_key)
+        if cached is not None:
+            return _identification_from_cache(cached, owner, backend_set), True
+
+    photos = [
+        photo_normalise(upload.data, organ=upload.organ, name=upload.name)
+        for upload in uploads
+    ]
+    cache_key = identification_cache_key(photos, backend_set)
+    cache.set(raw_key, cache_key, timeout=settings.IDENTIFY_RESULT_CACHE_DAYS * 86400)
     cached = identification_cached_get(cache_key=cache_key)
     if cached is not None:
-        now = timezone.now()
-        request = IdentificationRequest.objects.create(
-            **owner,
-            status=IdentificationStatus.DONE,
-            progress=100,
-            stage="cache",
-            verdict=cached.verdict,
-            candidates=cached.candidates,
-            backends=cached.backends,
-            backend_set=backend_set,
-            cache_key=cache_key,
-            served_from_cache=True,
-            started=now,
-            finished=now,
-        )
-        IDENTIFICATIONS.labels(backend="all", outcome="cache_hit").inc()
-        return request, True
+        return _identification_from_cache(cached, owner, backend_set), True
 
     with transaction.atomic():
         request = IdentificationRequest.objects.create(
@@ -170,6 +164,38 @@ def identification_request_submit(
         request_id = str(request.id)
         transaction.on_commit(lambda: _identification_enqueue(request_id))
     return request, False
+
+
+def _raw_alias_key(uploads: list[UploadedPhoto], backend_set: str) -> str:
+    material = "|".join(
+        f"{hashlib.sha256(upload.data).hexdigest()}:{upload.organ}"
+        for upload in uploads
+    )
+    digest = hashlib.sha256(f"{material}#{backend_set}".encode()).hexdigest()
+    return f"identify:raw:{digest}"
+
+
+def _identification_from_cache(
+    cached: IdentificationRequest, owner: dict, backend_set: str
+) -> IdentificationRequest:
+    """A new request for this owner (their history), answered with a copy."""
+    now = timezone.now()
+    request = IdentificationRequest.objects.create(
+        **owner,
+        status=IdentificationStatus.DONE,
+        progress=100,
+        stage="cache",
+        verdict=cached.verdict,
+        candidates=cached.candidates,
+        backends=cached.backends,
+        backend_set=backend_set,
+        cache_key=cached.cache_key,
+        served_from_cache=True,
+        started=now,
+        finished=now,
+    )
+    IDENTIFICATIONS.labels(backend="all", outcome="cache_hit").inc()
+    return request
 
 
 def _identification_enqueue(request_id: str) -> None:

@@ -91,6 +91,10 @@ def test_same_photo_again_is_served_from_cache_without_backends_or_task(
         "identify.backends.local.LocalMatcherBackend.identify",
         lambda self, photos: pytest.fail("a backend was called on a cache hit"),
     )
+    # byte-identical uploads are known: not even decoded again
+    monkeypatch.setattr(
+        services, "photo_normalise", lambda *a, **k: pytest.fail("decoded again")
+    )
 
     response = client.post("/api/identify/", {"image": _photo()})
 
@@ -276,3 +280,32 @@ def test_purge_deletes_old_originals_and_keeps_results(client, library, settings
     assert request.candidates  # the result stays
     assert IdentificationRequest.objects.get(pk=recent["id"]).photos.get().image
     assert services.identification_originals_purge() == 0  # idempotent
+
+
+def test_same_pixels_with_other_metadata_hit_the_cache_by_normalised_hash(
+    client, library
+):
+    import io
+
+    from PIL import Image
+
+    pixels = Image.open(io.BytesIO(drawing_jpeg("Aloe vera", 1)))
+    plain, tagged = io.BytesIO(), io.BytesIO()
+    pixels.save(plain, format="PNG")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    pixels.save(tagged, format="PNG", exif=exif)
+    assert plain.getvalue() != tagged.getvalue()
+
+    first = client.post(
+        "/api/identify/", {"image": SimpleUploadedFile("a.png", plain.getvalue())}
+    )
+    second = client.post(
+        "/api/identify/", {"image": SimpleUploadedFile("b.png", tagged.getvalue())}
+    )
+
+    assert first.status_code == 202
+    assert second.status_code == 200
+    assert IdentificationRequest.objects.get(pk=second.json()["id"]).cache_key == (
+        IdentificationRequest.objects.get(pk=first.json()["id"]).cache_key
+    )
