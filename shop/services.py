@@ -235,3 +235,31 @@ def stripe_event_process(*, event: dict) -> str:
             return "ignored"
     except IntegrityError:
         return "duplicate"
+
+
+def product_views_add(*, counts: dict[int, int]) -> int:
+    """Add batched page views to Oscar's ProductRecord (one UPDATE each)."""
+    from django.db import IntegrityError
+
+    product_record = get_model("analytics", "ProductRecord")
+    product_ids = set(
+        get_model("catalogue", "Product")
+        .objects.filter(pk__in=counts)
+        .values_list("pk", flat=True)
+    )
+    for product_id, count in counts.items():
+        if product_id not in product_ids:
+            continue
+        updated = product_record.objects.filter(product_id=product_id).update(
+            num_views=F("num_views") + count
+        )
+        if updated:
+            continue
+        try:
+            with transaction.atomic():
+                product_record.objects.create(product_id=product_id, num_views=count)
+        except IntegrityError:
+            product_record.objects.filter(product_id=product_id).update(
+                num_views=F("num_views") + count
+            )
+    return len(product_ids)

@@ -40,3 +40,18 @@ def order_email_send(order_id: int, kind: str) -> bool:
 )
 def order_seller_emails_send(order_id: int) -> int:
     return order_seller_emails_deliver(order_id=order_id)
+
+
+@shared_task(
+    name="shop.tasks.product_views_record",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def product_views_record(counts: dict[str, int]) -> int:
+    """Add a batch of product page views to the analytics counters."""
+    from shop.services import product_views_add
+
+    return product_views_add(counts={int(pk): n for pk, n in counts.items()})
