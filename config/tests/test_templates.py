@@ -326,6 +326,27 @@ def test_wish_list_detail_renders_its_products(customer, customer_client, home_p
 
 
 @pytest.mark.django_db
+def test_wish_list_is_created_through_the_restyled_form(
+    customer, customer_client, home_page
+):
+    url = reverse("customer:wishlists-create")
+    prefix = customer_client.get(url).context["shared_emails_formset"].prefix
+
+    response = customer_client.post(
+        url,
+        {
+            "name": "Bathroom jungle",
+            "visibility": "Private",
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert customer.wishlists.get().name == "Bathroom jungle"
+
+
+@pytest.mark.django_db
 def test_sign_in_through_the_restyled_form(client, customer, home_page):
     response = client.post(
         "/shop/accounts/login/",
