@@ -47,14 +47,18 @@ def _after_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: _send(group, event))
 
 
-def message_published(message: Message, *, author_is_moderator: bool) -> None:
+def message_published(
+    message: Message, *, author_is_moderator: bool, is_new: bool = True
+) -> None:
+    """``is_new`` False: a message shown again (it already had its sequence
+    number, so fan-out must neither count it nor drop it as a duplicate)."""
     text = frame_text(message_frame(message, author_is_moderator=author_is_moderator))
     _after_commit(
         room_group(message.room_id),
         {
             "type": "chat.message",
             "room": message.room_id,
-            "seq": message.seq,
+            "seq": message.seq if is_new else None,
             "id": str(message.id),
             "text": text,
         },
@@ -77,10 +81,21 @@ def room_changed(room: Room) -> None:
 
 
 def user_sockets_close(
-    *, user_id: int, room_id: int | None, code: int = CLOSE_FORBIDDEN, reason: str
+    *,
+    user_id: int,
+    room_id: int | None,
+    reason: str,
+    error_code: str = "banned",
+    code: int = CLOSE_FORBIDDEN,
 ) -> None:
     """Close this user's sockets on every process (all rooms if room_id is None)."""
     _after_commit(
         user_group(user_id),
-        {"type": "chat.user_close", "room": room_id, "code": code, "reason": reason},
+        {
+            "type": "chat.user_close",
+            "room": room_id,
+            "code": code,
+            "error_code": error_code,
+            "reason": reason,
+        },
     )

@@ -165,3 +165,17 @@ def blocked_words_list() -> list[str]:
 
 def seconds_until(moment) -> float:
     return max(0.0, (moment - timezone.now()).total_seconds())
+
+
+@dataclass(frozen=True)
+class SocketAccess:
+    room: Room
+    is_moderator: bool
+
+
+def socket_access_get(*, slug: str, user: User) -> SocketAccess:
+    """May this user open the room's socket? ChatError says why not."""
+    room = room_get_for_user(slug=slug, user=user)
+    if user.is_authenticated and ban_active_get(user_id=user.pk, room_id=room.pk):
+        raise ChatError("banned", "You are banned from this room.")
+    return SocketAccess(room=room, is_moderator=user_is_moderator(user=user, room=room))

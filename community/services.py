@@ -218,6 +218,9 @@ def _reports_close(message: Message, *, actor: User, state: str) -> None:
 def chat_message_delete(
     *, actor: User, message_id: object, room_id: int | None = None, reason: str = ""
 ) -> Message:
+    if room_id is not None:
+        # Permission first: members learn nothing about message ids.
+        _require_moderator(actor, Room.objects.get(pk=room_id))
     with transaction.atomic():
         message = _message_get(message_id, room_id=room_id)
         _require_moderator(actor, message.room)
@@ -248,7 +251,8 @@ def chat_message_approve(*, actor: User, message_id: object) -> Message:
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.deleted_at is not None or message.state == Message.State.PUBLISHED:
             return message
-        if message.seq is None:
+        is_new = message.seq is None
+        if is_new:
             _publish(message, room)
         message.state = Message.State.PUBLISHED
         message.save(update_fields=["seq", "state"])
@@ -263,7 +267,9 @@ def chat_message_approve(*, actor: User, message_id: object) -> Message:
         author_is_moderator = bool(
             selectors.moderator_ids(room=room, user_ids={message.author_id})
         )
-        broadcast.message_published(message, author_is_moderator=author_is_moderator)
+        broadcast.message_published(
+            message, author_is_moderator=author_is_moderator, is_new=is_new
+        )
     return message
 
 
@@ -540,6 +546,8 @@ def room_settings_saved(*, actor: User, room: Room) -> None:
         broadcast.room_changed(room)
 
 
-def user_chat_sockets_close(*, user_id: int, reason: str) -> None:
-    """Sign-out or deactivation: close the user's sockets everywhere."""
-    broadcast.user_sockets_close(user_id=user_id, room_id=None, reason=reason)
+def user_chat_sockets_close(*, user_id: int, error_code: str, reason: str) -> None:
+    """Sign-out or deactivation: close the user's sockets everywhere (4403)."""
+    broadcast.user_sockets_close(
+        user_id=user_id, room_id=None, error_code=error_code, reason=reason
+    )
