@@ -1,4 +1,6 @@
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 NAVIGATION = (
     ("Home", "/"),
@@ -18,6 +20,24 @@ NO_LOGIN_NEXT_PREFIXES = (
     "/shop/accounts/register/",
     "/shop/accounts/logout/",
 )
+
+
+SHOP_BAR_CACHE_KEY = "shop-bar-categories"
+# Top-level categories change rarely; a new one shows in the bar within this time.
+SHOP_BAR_CACHE_SECONDS = 300
+
+
+def _shop_bar_categories() -> list[dict[str, str]]:
+    """Top-level browsable categories for the shop bar, cached for every page."""
+    from oscar.core.loading import get_model
+
+    category_model = get_model("catalogue", "Category")
+
+    def load() -> list[dict[str, str]]:
+        categories = category_model.objects.browsable().filter(depth=1)
+        return [{"name": c.name, "url": c.get_absolute_url()} for c in categories]
+
+    return cache.get_or_set(SHOP_BAR_CACHE_KEY, load, SHOP_BAR_CACHE_SECONDS)
 
 
 def _is_current(path: str, url: str) -> bool:
@@ -40,4 +60,6 @@ def site_navigation(request: HttpRequest) -> dict:
         "site_navigation": items,
         "account_is_current": path.startswith(ACCOUNT_PREFIX),
         "login_next": login_next,
+        # Lazy: only pages showing the shop bar look the categories up.
+        "shop_bar_categories": SimpleLazyObject(_shop_bar_categories),
     }

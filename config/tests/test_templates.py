@@ -8,10 +8,14 @@ origin and no inline script.
 from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.test.factories import (
     UserAddressFactory,
     UserFactory,
@@ -21,6 +25,8 @@ from oscar.test.factories import (
 )
 
 import pytest
+
+from config.context_processors import SHOP_BAR_CACHE_KEY
 
 PASSWORD = "a-long-test-password"  # noqa: S105 - a test fixture, not a secret
 
@@ -194,6 +200,21 @@ def test_basket_count_in_the_header_counts_the_items(client, home_page):
     response = client.get("/shop/basket/")
 
     assert parse(response).basket_counts == ["2"]
+
+
+@pytest.mark.django_db
+def test_shop_bar_lists_top_categories_from_the_cache(client, home_page):
+    cache.delete(SHOP_BAR_CACHE_KEY)
+    indoor = create_from_breadcrumbs("Indoor > Ferns")
+    client.get("/shop/basket/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/shop/basket/")
+
+    html = response.content.decode()
+    assert f'<a href="{indoor.get_parent().get_absolute_url()}">Indoor</a>' in html
+    assert ">Ferns</a>" not in html  # top level only
+    assert not [q for q in queries if "catalogue_category" in q["sql"]]
 
 
 @pytest.mark.django_db
