@@ -227,7 +227,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             actor=self.user,
             room=self.room,
             username=frame.get("user"),
-            minutes=frame.get("minutes"),
+            minutes=frame.get("minutes", "missing"),
             reason=str(frame.get("reason", "")),
         )
 

@@ -369,23 +369,27 @@ def chat_user_mute(
     actor: User,
     room: Room | None,
     username: object,
-    minutes: object,
+    minutes: object = None,
+    until=None,
     reason: str = "",
 ) -> Mute:
-    """Mute in one room (or every room when room is None) for N minutes."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise ChatError("bad_request", "minutes must be a whole number.")
-    if not 1 <= minutes <= MUTE_MAX_MINUTES:
-        raise ChatError(
-            "bad_request", f"minutes must be between 1 and {MUTE_MAX_MINUTES}."
-        )
+    """Mute in one room (or every room when room is None) for N minutes
+    (from the chat) or until a time, or for good when both are None (admin)."""
+    if minutes is not None:
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise ChatError("bad_request", "minutes must be a whole number.")
+        if not 1 <= minutes <= MUTE_MAX_MINUTES:
+            raise ChatError(
+                "bad_request", f"minutes must be between 1 and {MUTE_MAX_MINUTES}."
+            )
+        until = timezone.now() + timedelta(minutes=minutes)
     _require_room_power(actor, room)
     target = _user_get(username)
     with transaction.atomic():
         mute = Mute.objects.create(
             user=target,
             room=room,
-            until=timezone.now() + timedelta(minutes=minutes),
+            until=until,
             reason=reason[:255],
             created_by=actor,
         )
@@ -395,7 +399,7 @@ def chat_user_mute(
             room=room,
             target_user=target,
             reason=reason,
-            detail={"minutes": minutes},
+            detail={"minutes": minutes, "until": until.isoformat() if until else None},
         )
     return mute
 
