@@ -564,3 +564,13 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# --- Community (chat) ---------------------------------------------------------------
+# Members may post CHAT_FLOOD_MESSAGES per CHAT_FLOOD_SECONDS across rooms;
+# moderators are exempt. Three reports from different members hide a message.
+CHAT_FLOOD_MESSAGES = env.int("CHAT_FLOOD_MESSAGES", default=8)
+CHAT_FLOOD_SECONDS = env.int("CHAT_FLOOD_SECONDS", default=10)
+CHAT_REPORTS_TO_HIDE = 3
+# Frames a socket may have queued before it is closed with 1013 (its client
+# reconnects and catches up from history) instead of losing messages.
+CHAT_SOCKET_OUTBOX = env.int("CHAT_SOCKET_OUTBOX", default=1000)
