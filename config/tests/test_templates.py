@@ -8,6 +8,7 @@ origin and no inline script.
 from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
@@ -246,6 +247,20 @@ def test_unknown_page_is_a_404_in_the_site_design(client, home_page):
     assert_nothing_external_or_inline(page)
     assert_no_style_attributes(page)
     assert "We can’t find that page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_oscar_error_pages_use_the_site_design(rf, home_page):
+    request = rf.get("/shop/somewhere/")
+    request.user = AnonymousUser()
+
+    html = render_to_string("oscar/403.html", request=request)
+
+    page = PageParser()
+    page.feed(html)
+    assert_rendered_through_site_base(page)
+    assert_nothing_external_or_inline(page)
+    assert "Permission denied" in html
 
 
 def test_server_error_page_renders_without_a_request():
