@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 
 from .broadcast import room_group
 from .frames import frame_text
-from .presence import HEARTBEAT_SECONDS, presence_store
+from .presence import heartbeat_seconds, presence_store
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class RoomFanout:
     async def _start(self) -> None:
         self.channel = await self.layer.new_channel()
         self.presence = presence_store()
-        self.next_heartbeat = time.monotonic() + HEARTBEAT_SECONDS
+        self.next_heartbeat = time.monotonic() + heartbeat_seconds()
         self.tasks = [
             asyncio.create_task(self._read(), name="chat-fanout-read"),
             asyncio.create_task(self._tick(), name="chat-fanout-tick"),
@@ -177,7 +177,7 @@ class RoomFanout:
             now = time.monotonic()
             heartbeat = now >= self.next_heartbeat
             if heartbeat:
-                self.next_heartbeat = now + HEARTBEAT_SECONDS
+                self.next_heartbeat = now + heartbeat_seconds()
             for room_id, local in list(self.rooms.items()):
                 await self._tick_room(room_id, local, now, heartbeat)
 

@@ -3,7 +3,7 @@
 Each socket is a member of a Redis sorted set per room, scored with the time
 its entry expires. Every process refreshes its own sockets' entries on a
 heartbeat, so the entries of a process that died expire on their own within
-PRESENCE_TTL seconds: no ghost stays online forever. Without Redis (the
+the TTL: no ghost stays online forever. Without Redis (the
 embedded ``make run`` setup) the same rules run in process memory.
 """
 
@@ -13,8 +13,14 @@ from django.conf import settings
 
 import redis.asyncio as redis_asyncio
 
-PRESENCE_TTL = 45.0  # seconds an entry lives without a heartbeat
-HEARTBEAT_SECONDS = 15.0
+
+def presence_ttl() -> float:
+    """Seconds an entry lives without a heartbeat."""
+    return float(getattr(settings, "CHAT_PRESENCE_TTL", 45))
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "CHAT_PRESENCE_HEARTBEAT", 15))
 
 
 def _key(room_id: int) -> str:
@@ -31,10 +37,10 @@ class RedisPresence:
     async def add(self, room_id: int, members: list[str]) -> None:
         if not members:
             return
-        expires = time.time() + PRESENCE_TTL
+        expires = time.time() + presence_ttl()
         async with self.client.pipeline(transaction=False) as pipe:
             pipe.zadd(_key(room_id), dict.fromkeys(members, expires))
-            pipe.expire(_key(room_id), int(PRESENCE_TTL * 2))
+            pipe.expire(_key(room_id), int(presence_ttl() * 2) + 1)
             await pipe.execute()
 
     async def remove(self, room_id: int, member: str) -> None:
@@ -58,7 +64,7 @@ class LocalPresence:
         self.rooms: dict[int, dict[str, float]] = {}
 
     async def add(self, room_id: int, members: list[str]) -> None:
-        expires = time.time() + PRESENCE_TTL
+        expires = time.time() + presence_ttl()
         self.rooms.setdefault(room_id, {}).update(dict.fromkeys(members, expires))
 
     async def remove(self, room_id: int, member: str) -> None:

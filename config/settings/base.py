@@ -574,3 +574,7 @@ CHAT_REPORTS_TO_HIDE = 3
 # Frames a socket may have queued before it is closed with 1013 (its client
 # reconnects and catches up from history) instead of losing messages.
 CHAT_SOCKET_OUTBOX = env.int("CHAT_SOCKET_OUTBOX", default=1000)
+# Presence: each process re-marks its sockets every heartbeat; entries of a
+# process that died expire after the TTL.
+CHAT_PRESENCE_TTL = env.float("CHAT_PRESENCE_TTL", default=45.0)
+CHAT_PRESENCE_HEARTBEAT = env.float("CHAT_PRESENCE_HEARTBEAT", default=15.0)
