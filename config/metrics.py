@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -63,8 +64,7 @@ class RequestLatencyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        view = (match.view_name or match._func_path) if match else UNRESOLVED_VIEW
+        view = _view_name(request)
         REQUEST_LATENCY.labels(
             view=view,
             method=request.method if request.method in _METHODS else "other",
@@ -74,6 +74,18 @@ class RequestLatencyMiddleware:
 
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _view_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        # Answered before URL resolution (a page cache hit, a redirect
+        # middleware): name the view the path would have reached.
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return UNRESOLVED_VIEW
+    return match.view_name or match._func_path
 
 
 def app_metrics_import() -> list[str]:

@@ -1,0 +1,455 @@
+"""The production drill: a real stack on loopback, loaded, then broken.
+
+nginx (TLS) -> 2 app servers (gunicorn pages + uvicorn websockets each),
+1 Celery worker, beat, PostgreSQL (the drill's own database) and a Redis the
+drill owns. Steps, each asserting its outcome:
+
+1. load pages, the catalogue and static files (plus chat clients once chat
+   exists) through nginx: requests/s, p99, errors;
+2. kill one app server mid-load: HTTP errors bounded by the requests in
+   flight; chat clients reconnect to the other server and catch up through
+   the history API with no message lost;
+3. stop Redis for 10 s: pages keep answering, /readyz is 503 naming the
+   Redis-backed checks, and everything recovers when Redis returns.
+
+Steps that need features not in this tree (identification: worker killed
+mid-task; checkout: no oversell) are recorded as not run, with the reason.
+Figures go to var/drill-results.json (and bench/RESULTS.md by hand).
+Bounded: every loop has a duration and a count; only 127.0.0.1 is targeted.
+"""
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import ssl
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+import httpx
+import pytest
+
+from bench.loadgen import load_run
+
+from .stack import NGINX, REDIS_SERVER, Stack, drill_database_url
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+LOAD_SECONDS = float(os.environ.get("DRILL_LOAD_SECONDS", "20"))
+KILL_LOAD_SECONDS = float(os.environ.get("DRILL_KILL_LOAD_SECONDS", "15"))
+REDIS_DOWN_SECONDS = 10.0
+CONCURRENCY = 12
+CHAT_READERS = 4
+RESULTS_PATH = Path(settings.BASE_DIR) / "var" / "drill-results.json"
+
+
+def _missing_tools() -> str | None:
+    for tool in (NGINX, REDIS_SERVER):
+        if not (os.path.exists(tool) or shutil.which(tool)):
+            return f"{tool} is not installed"
+    if not shutil.which("openssl"):
+        return "openssl is not installed"
+    return None
+
+
+def _chat_available() -> bool:
+    try:
+        from config.routing import websocket_urlpatterns
+    except ImportError:
+        return False
+    return any("ws/chat/" in str(pattern.pattern) for pattern in websocket_urlpatterns)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    missing = _missing_tools()
+    if missing:
+        if os.environ.get("CANOPY_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"the drill needs {missing}")
+        pytest.skip(missing)
+    drill = Stack(drill_database_url(_database_url()))
+    try:
+        drill.start()
+        yield drill
+    except Exception:
+        for name in drill.processes:
+            sys.stderr.write(f"--- {name}\n{drill.log_tail(name)}\n")
+        raise
+    finally:
+        drill.stop_all()
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = db.get("USER") or "postgres"
+    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME'].removeprefix('test_')}"
+
+
+def _client(stack: Stack) -> httpx.Client:
+    return httpx.Client(base_url=stack.base_url, verify=False, timeout=10.0)  # noqa: S501 - drill's own cert
+
+
+def _static_path(stack: Stack) -> str:
+    manifest = json.loads((stack.static_root / "staticfiles.json").read_text())
+    hashed = manifest["paths"].get("css/site.css") or next(
+        iter(manifest["paths"].values())
+    )
+    return f"/static/{hashed}"
+
+
+def _catalogue_path() -> str:
+    return "/shop/catalogue/"
+
+
+def _load(stack: Stack, paths: list[str], seconds: float):
+    return asyncio.run(
+        load_run(
+            host="127.0.0.1",
+            port=stack.ports.https,
+            paths=paths,
+            duration=seconds,
+            concurrency=CONCURRENCY,
+            max_requests=50_000,
+            headers={"Host": "127.0.0.1"},
+            use_tls=True,
+        )
+    )
+
+
+# --- chat clients ---------------------------------------------------------------------
+class ChatClients:
+    """Readers and one poster on /ws/chat/general/ through nginx, in a thread
+    of their own; each reconnects on its own and catches up via ?after=."""
+
+    ROOM = "general"
+
+    def __init__(self, stack: Stack, cookie: str, readers: int):
+        self.stack = stack
+        self.cookie = cookie
+        self.readers = readers
+        self.received: list[set[str]] = [set() for _ in range(readers)]
+        self.reconnects = [0] * readers
+        self.caught_up = [0] * readers
+        self.posted: list[str] = []
+        self.errors: list[str] = []
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(
+            target=lambda: asyncio.run(self._main()), daemon=True
+        )
+        self.baseline: str | None = None
+
+    def start(self) -> None:
+        with _client(self.stack) as client:
+            body = client.get(f"/api/chat/{self.ROOM}/messages/?limit=1").json()
+        self.baseline = body["messages"][-1]["id"] if body["messages"] else None
+        self.thread.start()
+
+    def stop(self, timeout: float = 20) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout)
+
+    def _ssl(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+
+    async def _connect(self, with_cookie: bool):
+        from websockets.asyncio.client import connect
+
+        headers = {"Cookie": self.cookie} if with_cookie else {}
+        return await connect(
+            f"wss://127.0.0.1:{self.stack.ports.https}/ws/chat/{self.ROOM}/",
+            ssl=self._ssl(),
+            origin=self.stack.base_url,
+            additional_headers=headers,
+            open_timeout=5,
+        )
+
+    async def _catch_up(
+        self, index: int, after: str | None, client: httpx.AsyncClient
+    ) -> str | None:
+        for _ in range(50):  # bounded pages of 100
+            query = f"?after={after}&limit=100" if after else "?limit=100"
+            response = await client.get(f"/api/chat/{self.ROOM}/messages/{query}")
+            response.raise_for_status()
+            body = response.json()
+            for message in body["messages"]:
+                self.received[index].add(message["id"])
+                self.caught_up[index] += 1
+                after = message["id"]
+            if not body["has_more"]:
+                break
+        return after
+
+    async def _reader(self, index: int) -> None:
+        last: str | None = self.baseline
+        async with httpx.AsyncClient(
+            base_url=self.stack.base_url,
+            verify=False,  # noqa: S501 - the drill's own throwaway certificate
+            timeout=10,
+        ) as client:
+            first = True
+            while not self.stop_event.is_set():
+                try:
+                    socket = await self._connect(with_cookie=False)
+                except Exception as exc:  # noqa: BLE001 - any failure: retry, bounded by stop_event
+                    self.errors.append(f"reader {index} connect: {exc!r}")
+                    await asyncio.sleep(0.3)
+                    continue
+                if not first:
+                    self.reconnects[index] += 1
+                    last = await self._catch_up(index, last, client)
+                first = False
+                try:
+                    async with socket:
+                        while not self.stop_event.is_set():
+                            try:
+                                raw = await asyncio.wait_for(socket.recv(), 0.5)
+                            except TimeoutError:
+                                continue
+                            frame = json.loads(raw)
+                            if frame.get("type") == "history":
+                                for message in frame["messages"]:
+                                    self.received[index].add(message["id"])
+                            if frame.get("type") == "message":
+                                self.received[index].add(frame["id"])
+                                last = frame["id"]
+                except Exception:  # noqa: BLE001, S110 - the socket died: reconnect and catch up
+                    pass
+            await self._catch_up(index, last, client)
+
+    async def _poster(self) -> None:
+        number = 0
+        while not self.stop_event.is_set():
+            try:
+                socket = await self._connect(with_cookie=True)
+            except Exception:  # noqa: BLE001 - retry, bounded by stop_event
+                await asyncio.sleep(0.3)
+                continue
+            try:
+                async with socket:
+                    while not self.stop_event.is_set() and number < 400:
+                        number += 1
+                        await socket.send(
+                            json.dumps(
+                                {"type": "message", "body": f"drill message {number}"}
+                            )
+                        )
+                        deadline = time.monotonic() + 0.5
+                        while time.monotonic() < deadline:
+                            try:
+                                raw = await asyncio.wait_for(
+                                    socket.recv(),
+                                    max(0.01, deadline - time.monotonic()),
+                                )
+                            except TimeoutError:
+                                break
+                            frame = json.loads(raw)
+                            if (
+                                frame.get("type") == "message"
+                                and frame["body"] == f"drill message {number}"
+                            ):
+                                self.posted.append(frame["id"])
+            except Exception:  # noqa: BLE001, S110 - reconnect
+                pass
+
+    async def _main(self) -> None:
+        await asyncio.gather(
+            self._poster(), *(self._reader(i) for i in range(self.readers))
+        )
+
+    def server_messages(self) -> set[str]:
+        ids: set[str] = set()
+        after = self.baseline
+        with _client(self.stack) as client:
+            for _ in range(50):
+                query = f"?after={after}&limit=100" if after else "?limit=100"
+                body = client.get(f"/api/chat/{self.ROOM}/messages/{query}").json()
+                for message in body["messages"]:
+                    ids.add(message["id"])
+                    after = message["id"]
+                if not body["has_more"]:
+                    break
+        return ids
+
+
+def _sign_in(stack: Stack) -> str:
+    """Signs the demo customer in through nginx; returns the Cookie header."""
+    with _client(stack) as client:
+        client.get("/shop/accounts/login/")
+        response = client.post(
+            "/shop/accounts/login/",
+            data={
+                "login-username": "customer@canopy.test",
+                "login-password": "canopy-demo",
+                "login_submit": "1",
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{stack.base_url}/shop/accounts/login/"},
+        )
+        assert response.status_code == 302, response.text[:500]
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+def test_drill(stack):
+    figures: dict = {"load_seconds": LOAD_SECONDS, "setup_seconds": stack.timings}
+    chat = _chat_available()
+    figures["chat"] = chat
+    paths = ["/", _catalogue_path(), _static_path(stack), "/healthz"]
+
+    # --- 0: the stack answers as production should ---------------------------------------
+    with _client(stack) as client:
+        home = client.get("/")
+        assert home.status_code == 200
+        assert home.headers["strict-transport-security"].startswith("max-age=")
+        assert "," not in home.headers["strict-transport-security"], (
+            "HSTS must appear once"
+        )
+        assert "script-src 'self'" in home.headers["content-security-policy"]
+        assert home.headers["x-request-id"]
+        static = client.get(paths[2])
+        assert static.status_code == 200
+        assert "immutable" in static.headers["cache-control"]
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/metrics").status_code == 401
+
+    # --- 1: load ---------------------------------------------------------------------------
+    clients = None
+    if chat:
+        clients = ChatClients(stack, _sign_in(stack), CHAT_READERS)
+        clients.start()
+    steady = _load(stack, paths, LOAD_SECONDS)
+    figures["load"] = steady.summary()
+    assert steady.requests > 0
+    assert steady.errors == 0, steady.summary()
+    assert set(steady.statuses) == {200}, steady.summary()
+
+    with _client(stack) as client:
+        metrics = client.get(
+            "/metrics", headers={"Authorization": f"Bearer {stack.metrics_token}"}
+        )
+    assert metrics.status_code == 200
+    served = re.findall(
+        r'canopy_http_request_duration_seconds_count\{[^}]*view="([^"]+)"', metrics.text
+    )
+    assert "healthz" in served
+    figures["metrics_views"] = sorted(set(served))
+
+    # --- 2: kill one app server mid-load ------------------------------------------------------
+    def kill_later():
+        time.sleep(KILL_LOAD_SECONDS / 3)
+        stack.kill("web0")
+        stack.kill("ws0")
+
+    killer = threading.Thread(target=kill_later)
+    killer.start()
+    killed = _load(stack, paths, KILL_LOAD_SECONDS)
+    killer.join()
+    figures["kill_one_app_server"] = killed.summary()
+    # Only requests in flight on the dead server may fail (nginx retries the
+    # idempotent ones on the other): at most one per connection.
+    assert killed.errors <= CONCURRENCY, killed.summary()
+    assert killed.requests > 0
+    assert set(killed.statuses) <= {200, 502, 504}, killed.summary()
+
+    if clients is not None:
+        time.sleep(3)  # let the readers reconnect and the poster land a few more
+        clients.stop()
+        server_ids = clients.server_messages()
+        figures["chat"] = {
+            "messages_posted": len(clients.posted),
+            "messages_on_server": len(server_ids),
+            "reconnects": clients.reconnects,
+            "caught_up_via_api": clients.caught_up,
+        }
+        assert clients.posted, "the poster never got a message through"
+        assert set(clients.posted) <= server_ids
+        assert all(count >= 1 for count in clients.reconnects), clients.reconnects
+        for index, received in enumerate(clients.received):
+            missing = server_ids - received
+            assert not missing, f"reader {index} lost {len(missing)} messages"
+    else:
+        figures["chat"] = "not run: no /ws/chat/ route in this tree"
+
+    # The killed server comes back; nginx takes it again after fail_timeout.
+    stack.web_start(0)
+    stack.ws_start(0)
+
+    # --- 3: Redis away for 10 s ------------------------------------------------------------------
+    stack.redis_stop()
+    down_started = time.monotonic()
+    pages_while_down = {}
+
+    def pages_during_outage():
+        pages_while_down["result"] = asyncio.run(
+            load_run(
+                host="127.0.0.1",
+                port=stack.ports.https,
+                paths=["/", _catalogue_path()],
+                duration=REDIS_DOWN_SECONDS - 1,
+                concurrency=4,
+                max_requests=5_000,
+                use_tls=True,
+            )
+        )
+
+    loader = threading.Thread(target=pages_during_outage)
+    loader.start()
+    readyz_seen = []
+    with _client(stack) as client:
+        while time.monotonic() - down_started < REDIS_DOWN_SECONDS:
+            ready = client.get("/readyz")
+            readyz_seen.append((ready.status_code, ready.json()))
+            time.sleep(1)
+    loader.join()
+    outcome = {"pages": pages_while_down["result"], "readyz": readyz_seen[-1]}
+    stack.redis_start()
+    recovered_after = None
+    with _client(stack) as client:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if client.get("/readyz").status_code == 200:
+                recovered_after = round(
+                    time.monotonic() - down_started - REDIS_DOWN_SECONDS, 1
+                )
+                break
+            time.sleep(0.5)
+        after_pages = [
+            client.get(path).status_code for path in ("/", _catalogue_path())
+        ]
+    figures["redis_down"] = {
+        "pages": outcome["pages"].summary(),
+        "readyz_answers": len(readyz_seen),
+        "readyz": outcome["readyz"],
+        "recovered_seconds_after_restart": recovered_after,
+    }
+    assert outcome["pages"].requests > 0
+    assert set(outcome["pages"].statuses) == {200}, outcome["pages"].summary()
+    assert outcome["pages"].errors == 0, outcome["pages"].summary()
+    assert all(status == 503 for status, _ in readyz_seen), readyz_seen
+    status, body = outcome["readyz"]
+    assert status == 503
+    assert {"cache", "channel_layer", "broker"} <= set(body["failed"]), body
+    assert recovered_after is not None, "readyz did not recover within 30 s"
+    assert after_pages == [200, 200]
+
+    # --- 4, 5: features that land separately --------------------------------------------------------
+    figures["worker_killed_mid_identification"] = (
+        "not run: not wired into the drill yet"
+    )
+    figures["checkout_no_oversell"] = "not run: not wired into the drill yet"
+
+    for name in ("worker", "beat", "nginx", "web1", "ws1"):
+        assert stack.processes[name].poll() is None, (
+            f"{name} died:\n{stack.log_tail(name)}"
+        )
+
+    RESULTS_PATH.parent.mkdir(exist_ok=True)
+    RESULTS_PATH.write_text(json.dumps(figures, indent=2, default=str))
