@@ -152,22 +152,27 @@ def test_order_and_address_pages_are_404_to_anyone_but_their_owner(gb):
     assert Client().get(order_url).status_code == 302  # sign in first
 
 
-def test_guest_order_page_needs_the_signed_link(gb):
+def test_guest_order_page_needs_the_signed_link_and_the_email(gb):
     order = _place(PlantFactory(stock=5))
-    good = reverse(
-        "customer:anon-order",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
-    )
-    forged = reverse(
-        "customer:anon-order", kwargs={"order_number": order.number, "hash": "x:y"}
-    )
 
-    # The signed link leads on to Oscar's "confirm your email" step...
-    response = Client().get(good)
-    assert response.status_code == 302
-    assert "order-status-form" in response["Location"]
-    # ...and a forged one goes nowhere.
-    assert Client().get(forged).status_code == 404
+    def follow(hash_value: str, email: str) -> int:
+        client = Client()
+        client.post(
+            reverse(
+                "customer:anon-order-form",
+                kwargs={"order_number": order.number, "hash": hash_value},
+            ),
+            {"email": email},
+        )
+        url = reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": hash_value},
+        )
+        return client.get(url).status_code
+
+    assert follow(order.verification_hash(), "guest@example.com") == 200
+    assert follow(order.verification_hash(), "someone@else.test") == 302
+    assert follow(f"{order.number}:forged", "guest@example.com") == 302
 
 
 def test_sellers_see_only_their_own_products_and_orders_and_get_an_email(
