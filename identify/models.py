@@ -220,6 +220,8 @@ class IdentificationRequest(models.Model):
     originals_purged = models.DateTimeField(null=True, blank=True)
 
     objects = IdentificationRequestQuerySet.as_manager()
+    # Nothing in the CMS links to a request; skip Wagtail's per-save indexing.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-created"]
@@ -264,6 +266,7 @@ class IdentificationPhoto(models.Model):
     image = models.FileField(upload_to=_identification_photo_path, blank=True)
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField()
+    wagtail_reference_index_ignore = True
     height = models.PositiveIntegerField()
 
     class Meta:

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -40,10 +41,22 @@ def identification_request_list(*, user) -> QuerySet[IdentificationRequest]:
     )
 
 
+RESULT_CACHE_PREFIX = "identify:result:"
+
+
 def identification_cached_get(*, cache_key: str) -> IdentificationRequest | None:
-    """A finished identification of the same photos with the same backends."""
+    """A finished identification of the same photos with the same backends.
+
+    The shared cache holds a copy of the result (no query on a hit); the
+    database is the fallback and the truth.
+    """
+    copy = cache.get(RESULT_CACHE_PREFIX + cache_key)
+    if copy is not None:
+        return IdentificationRequest(
+            cache_key=cache_key, status=IdentificationStatus.DONE, **copy
+        )
     since = timezone.now() - timedelta(days=settings.IDENTIFY_RESULT_CACHE_DAYS)
-    return (
+    found = (
         IdentificationRequest.objects.filter(
             cache_key=cache_key,
             status=IdentificationStatus.DONE,
@@ -52,6 +65,21 @@ def identification_cached_get(*, cache_key: str) -> IdentificationRequest | None
         .only("id", "verdict", "candidates", "backends", "cache_key")
         .order_by("-finished")
         .first()
+    )
+    if found is not None:
+        identification_result_remember(found)
+    return found
+
+
+def identification_result_remember(request: IdentificationRequest) -> None:
+    cache.set(
+        RESULT_CACHE_PREFIX + request.cache_key,
+        {
+            "verdict": request.verdict,
+            "candidates": request.candidates,
+            "backends": request.backends,
+        },
+        timeout=settings.IDENTIFY_RESULT_CACHE_DAYS * 86400,
     )
 
 

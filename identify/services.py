@@ -40,12 +40,14 @@ from .selectors import (
     identification_cached_get,
     identification_frame,
     identification_group_name,
+    identification_result_remember,
 )
 from .uploads import MAX_PHOTOS, photo_normalise
 
 logger = logging.getLogger(__name__)
 
 ORGANS = set(Organ.values)
+RAW_CACHE_PREFIX = "identify:raw:"
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def _raw_alias_key(uploads: list[UploadedPhoto], backend_set: str) -> str:
         for upload in uploads
     )
     digest = hashlib.sha256(f"{material}#{backend_set}".encode()).hexdigest()
-    return f"identify:raw:{digest}"
+    return f"{RAW_CACHE_PREFIX}{digest}"
 
 
 def _identification_from_cache(
@@ -393,6 +395,8 @@ def _identification_finish(
         )
         if updated:  # only the run that finished it tells the clients
             finished = IdentificationRequest.objects.get(pk=request.pk)
+            if status == IdentificationStatus.DONE:
+                transaction.on_commit(lambda: identification_result_remember(finished))
             IDENTIFICATIONS.labels(backend="all", outcome=outcome).inc()
             identification_frame_publish(request.pk, identification_frame(finished))
     return RunResult(finished=True)

@@ -22,3 +22,25 @@ def _identify_settings(settings):
     settings.IDENTIFY_CARE_GUIDE_URLS = "identify.tests.resolvers.care_guide_urls"
     settings.IDENTIFY_PRODUCT_SUMMARIES = "identify.tests.resolvers.product_summaries"
     settings.IDENTIFY_RATE_LIMIT_PER_HOUR = 100
+
+
+@pytest.fixture(autouse=True)
+def _private_result_cache(monkeypatch):
+    """Each test gets its own result-cache namespace in the shared cache, so
+    a result remembered by another test (or run) is never a cache hit here."""
+    import uuid
+
+    namespace = uuid.uuid4().hex[:12]
+    monkeypatch.setattr(
+        "identify.selectors.RESULT_CACHE_PREFIX", f"identify:result:{namespace}:"
+    )
+    monkeypatch.setattr(
+        "identify.services.RAW_CACHE_PREFIX", f"identify:raw:{namespace}:"
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run browser tests last. Playwright's sync API keeps an event loop
+    running in the main thread for the rest of the session, after which
+    async tests (pytest-asyncio) and async_to_sync calls fail."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -15,6 +15,21 @@ import pytest
 from .factories import drawing_jpeg, library_with_photos
 
 
+def _fresh_photo() -> bytes:
+    """A reference drawing with one random pixel: never in any result cache
+    (the test server's cache outlives the test database)."""
+    import io
+    import secrets
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(drawing_jpeg("Monstera deliciosa", 2)))
+    image.putpixel((0, 0), tuple(secrets.token_bytes(3)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
 def _serve_static(page) -> None:
     """The test server runs with DEBUG off and nothing serves /static/ (a web
     server does in production): answer those requests from the finders."""
@@ -84,7 +99,7 @@ def test_upload_watch_progress_and_see_a_result_card(
         {
             "name": "my-plant.jpg",
             "mimeType": "image/jpeg",
-            "buffer": drawing_jpeg("Monstera deliciosa", 2),
+            "buffer": _fresh_photo(),
         }
     )
     page.get_by_role("button", name="Identify my plant").click()
