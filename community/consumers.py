@@ -101,7 +101,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 }
             )
         )
-        await self.send(text_data=frame_text(room_frame(self.room, online=online)))
+        room = room_frame(self.room, online=online)
+        # Beyond the contract: who the page's viewer is, so a cached page can
+        # show the composer and moderator controls that fit.
+        room["viewer"] = {
+            "signed_in": self.user.is_authenticated,
+            "username": self.user.get_username() if self.user.is_authenticated else "",
+            "is_moderator": self.is_moderator,
+        }
+        await self.send(text_data=frame_text(room))
         self.history_seq = history.last_seq or 0
         self.writer = asyncio.create_task(self._write())
 

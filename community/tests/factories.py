@@ -1,6 +1,5 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 
 import factory
 
@@ -20,17 +19,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def moderators_group() -> Group:
-    """The Moderators group with the permission (community's migration makes
-    it; transactional tests flush migration data, so build it again)."""
-    content_type = ContentType.objects.get_for_model(Room)
-    permission, _ = Permission.objects.get_or_create(
-        codename="moderate_chat",
-        content_type=content_type,
-        defaults={"name": "Can moderate every chat room"},
-    )
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    group.permissions.add(permission)
-    return group
+    """The Moderators group with its permissions. community's migrations make
+    it; transactional tests elsewhere flush migration data, so apply the same
+    grants again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in ("0002_moderators_group", "0003_admin_permissions"):
+        import_module(f"community.migrations.{name}").grant(apps, None)
+    return Group.objects.get(name=MODERATORS_GROUP)
 
 
 class ModeratorFactory(UserFactory):

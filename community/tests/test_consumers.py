@@ -23,7 +23,7 @@ from .factories import MessageFactory, RoomFactory, UserFactory
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.asyncio,
-    pytest.mark.usefixtures("transactional_db"),
+    pytest.mark.usefixtures("transactional_db", "flush_layer"),
 ]
 
 
@@ -58,6 +58,7 @@ async def test_connect_sends_latest_50_oldest_first_then_room(room, member):
         "slow_mode": 0,
         "members_only": False,
         "online": 1,
+        "viewer": {"signed_in": False, "username": "", "is_moderator": False},
     }
     await client.close()
 

@@ -40,9 +40,12 @@
     this.slug = root.dataset.chatRoom;
     this.socketPath = root.dataset.chatSocket;
     this.historyUrl = root.dataset.chatHistory;
-    this.signedIn = root.dataset.chatSignedIn === "true";
-    this.isModerator = root.dataset.chatModerator === "true";
-    this.username = root.dataset.chatUsername || "";
+    // Who the viewer is comes with the first room frame (the page itself is
+    // the same for everyone and may be cached).
+    this.signedIn = false;
+    this.isModerator = false;
+    this.username = "";
+    this.signIn = root.querySelector("[data-chat-sign-in]");
     this.log = root.querySelector("[data-chat-log]");
     this.list = root.querySelector("[data-chat-messages]");
     this.more = root.querySelector("[data-chat-more]");
@@ -101,6 +104,7 @@
     item.className = "chat-message";
     item.dataset.id = message.id;
     item.dataset.created = message.created;
+    item.chatMessage = message;
     var author = document.createElement("span");
     author.className = "chat-message__author" + (message.author.is_moderator ? " chat-message__author--moderator" : "");
     author.title = "@" + message.author.username;
@@ -307,6 +311,8 @@
 
   ChatRoom.prototype.on_history = function (frame) {
     var self = this;
+    var note = this.root.querySelector("[data-chat-members-note]");
+    if (note) note.remove();
     var stick = this.isNearBottom();
     var newest = this.newestId();
     var reconnecting = this.connectedOnce;
@@ -333,16 +339,35 @@
     this.showError("");
   };
 
+  ChatRoom.prototype.setViewer = function (viewer) {
+    var changed = viewer.username !== this.username || viewer.is_moderator !== this.isModerator;
+    this.signedIn = Boolean(viewer.signed_in);
+    this.isModerator = Boolean(viewer.is_moderator);
+    this.username = viewer.username || "";
+    if (this.signIn) this.signIn.hidden = this.signedIn;
+    if (!changed) return;
+    var self = this;
+    this.elements.forEach(function (item) {
+      var old = item.querySelector(".chat-message__actions");
+      if (old) old.remove();
+      var actions = self.actionsFor(item.chatMessage);
+      if (actions) item.insertBefore(actions, item.querySelector(".chat-message__body"));
+    });
+  };
+
   ChatRoom.prototype.on_room = function (frame) {
+    if (frame.viewer) this.setViewer(frame.viewer);
     this.room = frame;
+    if (this.composer) this.composer.hidden = !this.signedIn || (frame.locked && !this.isModerator);
+    if (this.moderation) this.moderation.hidden = !this.isModerator;
+    var topic = this.root.querySelector("[data-chat-topic]");
+    if (topic && frame.topic !== undefined) topic.textContent = frame.topic;
     this.online.textContent = frame.online;
     var notes = [];
     if (frame.locked) notes.push("This room is locked: only moderators can post.");
     if (frame.slow_mode) notes.push("Slow mode: one message every " + frame.slow_mode + " s.");
     this.setStatus(notes.join(" "));
-    if (this.composer) this.composer.hidden = frame.locked && !this.isModerator;
     if (this.moderation) {
-      this.moderation.hidden = false;
       this.moderation.querySelector("[data-chat-lock]").textContent = frame.locked ? "Unlock room" : "Lock room";
       var slow = this.moderation.querySelector("[data-chat-slow-mode]");
       if (document.activeElement !== slow) slow.value = frame.slow_mode;
