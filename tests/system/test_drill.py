@@ -38,7 +38,9 @@ from bench.loadgen import load_run
 
 from .stack import NGINX, REDIS_SERVER, Stack, drill_database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# Setup (migrate, demo, collectstatic, 8 processes) plus the steps: ~3-4 min
+# on 2 cores; the suite's 300 s default would cut a busy machine short.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
 
 LOAD_SECONDS = float(os.environ.get("DRILL_LOAD_SECONDS", "20"))
 KILL_LOAD_SECONDS = float(os.environ.get("DRILL_KILL_LOAD_SECONDS", "15"))
@@ -67,6 +69,10 @@ def _chat_available() -> bool:
 
 @pytest.fixture(scope="module")
 def stack():
+    if os.environ.get("CANOPY_DRILL") != "1":
+        # 3-4 minutes and eight processes on fixed ports: CI runs it (and so
+        # may anyone who asks), but not every local run of the whole suite.
+        pytest.skip("the drill runs with CANOPY_DRILL=1 (set by CI)")
     missing = _missing_tools()
     if missing:
         if os.environ.get("CANOPY_REQUIRE_SERVICES") == "1":
@@ -76,12 +82,13 @@ def stack():
     try:
         drill.start()
         yield drill
-    except Exception:
-        for name in drill.processes:
-            sys.stderr.write(f"--- {name}\n{drill.log_tail(name)}\n")
-        raise
     finally:
+        if not drill.passed:  # the processes' last words, for the CI log
+            for name in drill.processes:
+                sys.stderr.write(f"--- {name}\n{drill.log_tail(name)}\n")
         drill.stop_all()
+    if drill.passed:
+        shutil.rmtree(drill.dir, ignore_errors=True)  # logs stay when it failed
 
 
 def _database_url() -> str:
@@ -92,7 +99,8 @@ def _database_url() -> str:
 
 
 def _client(stack: Stack) -> httpx.Client:
-    return httpx.Client(base_url=stack.base_url, verify=False, timeout=10.0)  # noqa: S501 - drill's own cert
+    # Generous: a busy 2-core machine runs this beside the stack it loads.
+    return httpx.Client(base_url=stack.base_url, verify=False, timeout=30.0)  # noqa: S501 - drill's own cert
 
 
 def _static_path(stack: Stack) -> str:
@@ -280,6 +288,72 @@ class ChatClients:
         return ids
 
 
+def _identify_available() -> bool:
+    try:
+        from identify import tasks
+    except ImportError:
+        return False
+    return hasattr(tasks, "identification_run")
+
+
+def _photo() -> bytes:
+    """A photo no one sent before (a repeat would be answered from cache)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.effect_noise((320, 320), 64).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _worker_kill_during_identification(stack: Stack) -> dict:
+    """Submit a photo, SIGKILL the worker's pool processes while the request
+    is in hand (as the kernel's OOM killer would), and expect the request to
+    finish exactly once on the processes the worker starts in their place."""
+    with _client(stack) as client:
+        client.get("/shop/accounts/login/")  # a CSRF cookie, as the page would have
+        token = client.cookies["csrftoken"]
+        response = client.post(
+            "/api/identify/",
+            files={"image": ("leaf.jpg", _photo(), "image/jpeg")},
+            headers={"X-CSRFToken": token, "Referer": f"{stack.base_url}/identify/"},
+        )
+        assert response.status_code == 202, response.text[:500]
+        status_url = response.json()["status_url"]
+        seen = "queued"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            seen = client.get(status_url).json()["status"]
+            if seen != "queued":
+                break
+            time.sleep(0.02)
+        killed = stack.kill_worker_children()
+        started = time.monotonic()
+        body = {}
+        while time.monotonic() - started < 90:
+            body = client.get(status_url).json()
+            if body["status"] in ("done", "failed"):
+                break
+            time.sleep(0.25)
+    candidates = [c["scientific_name"] for c in body.get("candidates", [])]
+    request_id = status_url.rstrip("/").rsplit("/", 1)[-1]
+    outcome = {
+        "status_when_killed": seen,
+        "pool_processes_killed": killed,
+        "final_status": body.get("status"),
+        "verdict": body.get("verdict"),
+        "seconds_to_finish_after_kill": round(time.monotonic() - started, 1),
+        "attempts": stack.identification_attempts(request_id),
+    }
+    assert killed >= 1
+    assert body.get("status") == "done", body
+    assert len(candidates) == len(set(candidates)), candidates
+    assert stack.processes["worker"].poll() is None
+    return outcome
+
+
 def _sign_in(stack: Stack) -> str:
     """Signs the demo customer in through nginx; returns the Cookie header."""
     with _client(stack) as client:
@@ -371,7 +445,9 @@ def test_drill(stack):
         }
         assert clients.posted, "the poster never got a message through"
         assert set(clients.posted) <= server_ids
-        assert all(count >= 1 for count in clients.reconnects), clients.reconnects
+        # least_conn spread the readers over both servers: those on the
+        # killed one reconnected (to the survivor) and caught up.
+        assert sum(clients.reconnects) >= 1, clients.reconnects
         for index, received in enumerate(clients.received):
             missing = server_ids - received
             assert not missing, f"reader {index} lost {len(missing)} messages"
@@ -381,6 +457,7 @@ def test_drill(stack):
     # The killed server comes back; nginx takes it again after fail_timeout.
     stack.web_start(0)
     stack.ws_start(0)
+    stack.warm_up(0)
 
     # --- 3: Redis away for 10 s ------------------------------------------------------------------
     stack.redis_stop()
@@ -440,10 +517,15 @@ def test_drill(stack):
     assert recovered_after is not None, "readyz did not recover within 30 s"
     assert after_pages == [200, 200]
 
-    # --- 4, 5: features that land separately --------------------------------------------------------
-    figures["worker_killed_mid_identification"] = (
-        "not run: not wired into the drill yet"
-    )
+    # --- 4: the worker dies during an identification ------------------------------------------------
+    if _identify_available():
+        figures["worker_killed_mid_identification"] = (
+            _worker_kill_during_identification(stack)
+        )
+    else:
+        figures["worker_killed_mid_identification"] = "not run: no identify tasks"
+
+    # --- 5: a feature that lands separately -----------------------------------------------------------
     figures["checkout_no_oversell"] = "not run: not wired into the drill yet"
 
     for name in ("worker", "beat", "nginx", "web1", "ws1"):
@@ -453,3 +535,4 @@ def test_drill(stack):
 
     RESULTS_PATH.parent.mkdir(exist_ok=True)
     RESULTS_PATH.write_text(json.dumps(figures, indent=2, default=str))
+    stack.passed = True
