@@ -399,6 +399,17 @@ def test_sign_in_through_the_restyled_form(client, customer, home_page):
 
 
 @pytest.mark.django_db
+def test_personal_data_fields_say_what_they_hold(customer_client, client, home_page):
+    login = client.get("/shop/accounts/login/").content.decode()
+    address = customer_client.get(reverse("customer:address-create")).content.decode()
+
+    assert 'autocomplete="current-password"' in login
+    assert login.count('autocomplete="new-password"') == 2
+    for token in ("given-name", "family-name", "address-line1", "postal-code", "tel"):
+        assert f'autocomplete="{token}"' in address
+
+
+@pytest.mark.django_db
 def test_registration_errors_are_shown_next_to_their_fields(client, home_page):
     response = client.post(
         "/shop/accounts/login/",
