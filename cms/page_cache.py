@@ -95,13 +95,32 @@ def fill_holes(html: str, request: HttpRequest) -> str:
 
 
 # -- what a page says about itself -----------------------------------------------
+_RESTRICTED_PATHS_KEY = "pagecache:restricted-paths"
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """Tree paths of pages with a view restriction (cached; a tiny table)."""
+    from wagtail.models import PageViewRestriction
+
+    cache = _cache()
+    paths = cache.get(_RESTRICTED_PATHS_KEY)
+    if paths is None:
+        paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        cache.set(_RESTRICTED_PATHS_KEY, paths, None)
+    return paths
+
+
+def restricted_paths_forget() -> None:
+    _cache().delete(_RESTRICTED_PATHS_KEY)
+
+
 def page_cache_allow(request: HttpRequest, *, page) -> None:
     """Mark this response storable: a public page rendered the same for all.
 
-    Pages behind a view restriction are never stored (their content would
-    reach visitors the restriction keeps out).
+    Pages behind a view restriction (on them or an ancestor) are never
+    stored: their content would reach visitors the restriction keeps out.
     """
-    if page.get_view_restrictions().exists():
+    if any(page.path.startswith(path) for path in restricted_paths()):
         return
     request.page_cache_allowed = True
 

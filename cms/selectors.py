@@ -3,13 +3,26 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
 from django.http import QueryDict
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cms.models import ArticlePage, CareGuidePage
 from cms.product_cards import product_cards_list, strategy_for_request
+
+
+def _public(queryset: QuerySet) -> QuerySet:
+    """Pages under no view restriction, in the same query.
+
+    Wagtail's ``.public()`` first loads every restriction (one more query per
+    listing); a correlated EXISTS keeps listings at one query.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.exclude(Exists(restricted))
 
 
 def _with_card_images(queryset: QuerySet, field: str = "hero_image") -> QuerySet:
@@ -29,8 +42,7 @@ def care_guide_urls_for_species(species_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     guides = (
-        CareGuidePage.objects.live()
-        .public()
+        _public(CareGuidePage.objects.live())
         .filter(species_id__in=ids)
         .only("id", "url_path", "species_id", "path", "depth")
         .order_by("path")
@@ -76,7 +88,7 @@ def species_product_ids(species_id: int) -> list[int]:
 # -- articles ----------------------------------------------------------------
 def article_list(*, index_page: Page | None = None, tag: str | None = None) -> QuerySet:
     """Live articles, newest first, with what a listing card shows."""
-    articles = ArticlePage.objects.live().public()
+    articles = _public(ArticlePage.objects.live())
     if index_page is not None:
         articles = articles.child_of(index_page)
     if tag:
@@ -136,7 +148,7 @@ class CareGuideFilters:
 def care_guide_list(
     *, index_page: Page | None = None, filters: CareGuideFilters | None = None
 ) -> QuerySet:
-    guides = CareGuidePage.objects.live().public()
+    guides = _public(CareGuidePage.objects.live())
     if index_page is not None:
         guides = guides.child_of(index_page)
     if filters is not None:
@@ -153,23 +165,25 @@ def care_guide_list(
 
 
 # -- related content -----------------------------------------------------------
-def related_pages_list(*, page, limit: int = 3) -> list:
+def related_pages_list(*, page, tags: list | None = None, limit: int = 3) -> list:
     """Articles and guides sharing a tag with ``page``, most shared tags first.
 
-    Two queries: the page's tags, then the candidates of both kinds.
+    Two queries (one per kind), plus one for the tags unless given.
     """
-    tag_ids = list(page.tagged_items.values_list("tag_id", flat=True))
+    if tags is None:
+        tags = list(page.tags.all())
+    tag_ids = [tag.id for tag in tags]
     if not tag_ids:
         return []
     articles = (
-        _with_card_images(ArticlePage.objects.live().public())
+        _with_card_images(_public(ArticlePage.objects.live()))
         .filter(tagged_items__tag_id__in=tag_ids)
         .exclude(id=page.id)
         .annotate(shared=Count("tagged_items"))
         .order_by("-shared", "-date")[:limit]
     )
     guides = (
-        _with_card_images(CareGuidePage.objects.live().public())
+        _with_card_images(_public(CareGuidePage.objects.live()))
         .filter(tagged_items__tag_id__in=tag_ids)
         .exclude(id=page.id)
         .annotate(shared=Count("tagged_items"))

@@ -17,6 +17,28 @@ def _purge_site(**kwargs) -> None:
     page_cache_purge([SITE_TAG])
 
 
+def _page_moved(**kwargs) -> None:
+    # Restricted subtrees are cached by tree path, which a move changes.
+    from cms.page_cache import restricted_paths_forget
+
+    restricted_paths_forget()
+    page_cache_purge([SITE_TAG])
+
+
+def _forget_site_settings(sender, instance, **kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(sender.cache_key(instance.site_id))
+    page_cache_purge([SITE_TAG])
+
+
+def _forget_view_restrictions(sender, instance, **kwargs) -> None:
+    from cms.page_cache import restricted_paths_forget
+
+    restricted_paths_forget()
+    page_cache_purge([SITE_TAG])
+
+
 def _purge_page_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
         page_cache_purge([SITE_TAG])
@@ -40,10 +62,18 @@ def _purge_product(sender, instance, **kwargs) -> None:
 def connect() -> None:
     page_published.connect(_purge_site, dispatch_uid="cms_purge_published")
     page_unpublished.connect(_purge_site, dispatch_uid="cms_purge_unpublished")
-    post_page_move.connect(_purge_site, dispatch_uid="cms_purge_moved")
+    post_page_move.connect(_page_moved, dispatch_uid="cms_purge_moved")
     post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_deleted")
-    for sender in ("cms.SiteSettings", "cms.Author"):
-        post_save.connect(_purge_site, sender=sender, dispatch_uid=f"purge-{sender}")
+    post_save.connect(_purge_site, sender="cms.Author", dispatch_uid="cms_author")
+    post_save.connect(
+        _forget_site_settings, sender="cms.SiteSettings", dispatch_uid="cms_settings"
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _forget_view_restrictions,
+            sender="wagtailcore.PageViewRestriction",
+            dispatch_uid=f"cms_restrictions_{id(signal)}",
+        )
     post_save.connect(
         _purge_stock_record, sender="partner.StockRecord", dispatch_uid="cms_stock"
     )

@@ -36,8 +36,9 @@ class ProductChooserBlock(blocks.ChooserBlock):
         return self.to_python(value)
 
     def clean(self, value):
-        instance = super().clean(value)
-        return instance.pk if instance is not None else None
+        # Validates through ModelChoiceField (the product must exist), then
+        # keeps only the id.
+        return self.to_python(super().clean(value))
 
     def extract_references(self, value):
         if value is not None:

@@ -71,6 +71,8 @@ class CanopyPage(Page):
 
     # Page cache: whether anonymous-identical output may be stored.
     is_page_cacheable = True
+    # Joined in when the page is routed to, so templates do not query them.
+    route_select_related: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -88,6 +90,45 @@ class CanopyPage(Page):
         return self.og_image or getattr(self, "hero_image", None)
 
     # -- serving ----------------------------------------------------------------
+    def get_view_restrictions(self):
+        """Wagtail asks on every request; almost no page has restrictions, so
+        answer from the cached list of restricted paths without a query."""
+        from wagtail.models import PageViewRestriction
+
+        from cms.page_cache import restricted_paths
+
+        if not any(self.path.startswith(path) for path in restricted_paths()):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def route_descendant(self, request, path_components):
+        """Route to a descendant in two queries, whatever its depth.
+
+        Wagtail walks the path one level at a time (two queries per level);
+        url_path already spells the whole path, so look it up directly. The
+        result is the same: a live page, or 404.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+
+        target = self.url_path + "/".join(path_components) + "/"
+        found = (
+            Page.objects.filter(url_path=target, path__startswith=self.path)
+            .values_list("id", "content_type_id")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        page_id, content_type_id = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            raise Http404
+        queryset = model.objects.all()
+        select = getattr(model, "route_select_related", ())
+        if select:
+            queryset = queryset.select_related(*select)
+        return queryset.get(id=page_id).route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         from cms.blocks import product_ids_in
         from cms.page_cache import page_cache_tag_products

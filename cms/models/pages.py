@@ -66,6 +66,12 @@ class HomePage(CanopyPage):
         "cms.CareGuideIndexPage",
     ]
     template = "cms/home_page.html"
+    route_select_related = ("hero_image",)
+
+    def route(self, request, path_components):
+        if path_components:
+            return self.route_descendant(request, path_components)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from cms.selectors import article_list, care_guide_list
@@ -104,6 +110,7 @@ class LandingPage(CanopyPage):
     parent_page_types = ["cms.HomePage", "cms.LandingPage"]
     subpage_types = ["cms.LandingPage"]
     template = "cms/landing_page.html"
+    route_select_related = ("hero_image", "og_image")
 
 
 class ArticleIndexPage(CanopyPage):
@@ -177,6 +184,7 @@ class ArticlePage(CanopyPage):
     parent_page_types = ["cms.ArticleIndexPage"]
     subpage_types: list[str] = []
     template = "cms/article_page.html"
+    route_select_related = ("author", "hero_image", "og_image")
 
     def save(self, *args, **kwargs):
         self.reading_minutes = reading_minutes_for(
@@ -188,7 +196,8 @@ class ArticlePage(CanopyPage):
         from cms.selectors import related_pages_list
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_pages"] = related_pages_list(page=self)
+        context["tags"] = tags = list(self.tags.all())
+        context["related_pages"] = related_pages_list(page=self, tags=tags)
         # The index is the parent; its URL is this one minus the slug (no query).
         index_url = (self.get_url(request) or "/").rstrip("/").rsplit("/", 1)[0] + "/"
         context["index_url"] = index_url
@@ -271,6 +280,7 @@ class CareGuidePage(CanopyPage):
     parent_page_types = ["cms.CareGuideIndexPage"]
     subpage_types: list[str] = []
     template = "cms/care_guide_page.html"
+    route_select_related = ("species", "hero_image", "og_image")
 
     def get_body_streams(self) -> list:
         return [self.body]
@@ -301,5 +311,6 @@ class CareGuidePage(CanopyPage):
             for product_id in self.shop_product_ids()
             if product_id in cards and cards[product_id].is_available
         ]
-        context["related_pages"] = related_pages_list(page=self)
+        context["tags"] = tags = list(self.tags.all())
+        context["related_pages"] = related_pages_list(page=self, tags=tags)
         return context

@@ -1,5 +1,6 @@
 """Per-site settings editors change without a deploy: footer, social, contact."""
 
+from django.core.cache import cache
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -46,6 +47,23 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Site settings"
+
+    @classmethod
+    def cache_key(cls, site_id: int) -> str:
+        return f"cms:site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """Every page reads these: served from the cache, refreshed on save
+        (cms.signals)."""
+        if site is None:
+            return super().for_site(site)
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, 3600)
+        return instance
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
