@@ -399,7 +399,9 @@ PLANTNET_API_KEY = env.str("PLANTNET_API_KEY", default="")
 PLANTNET_API_URL = env.str("PLANTNET_API_URL", default="https://my-api.plantnet.org")
 PLANTNET_PROJECT = env.str("PLANTNET_PROJECT", default="all")
 PLANTNET_TIMEOUT_SECONDS = env.float("PLANTNET_TIMEOUT_SECONDS", default=20.0)
-IDENTIFY_LOCAL_TIMEOUT_SECONDS = env.float("IDENTIFY_LOCAL_TIMEOUT_SECONDS", default=10.0)
+IDENTIFY_LOCAL_TIMEOUT_SECONDS = env.float(
+    "IDENTIFY_LOCAL_TIMEOUT_SECONDS", default=10.0
+)
 # A top candidate scoring below this is "uncertain", not "identified".
 IDENTIFY_UNCERTAIN_THRESHOLD = env.float("IDENTIFY_UNCERTAIN_THRESHOLD", default=0.5)
 IDENTIFY_RATE_LIMIT_PER_HOUR = env.int("IDENTIFY_RATE_LIMIT_PER_HOUR", default=100)
