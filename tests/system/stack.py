@@ -88,7 +88,10 @@ class Stack:
         self.logs = self.dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.static_root = self.dir / "static"
-        self.media_root = self.dir / "media"
+        # Media lives as long as the drill's database: the demo's reference
+        # photos are written once, where a reused database expects them.
+        db_name = urlsplit(database_url).path.lstrip("/") or "canopy"
+        self.media_root = BASE_DIR / "var" / "drill" / db_name / "media"
         self.metrics_token = secrets.token_urlsafe(24)
         self.processes: dict[str, subprocess.Popen] = {}
         self._log_files: list = []
