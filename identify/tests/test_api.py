@@ -309,3 +309,31 @@ def test_same_pixels_with_other_metadata_hit_the_cache_by_normalised_hash(
     assert IdentificationRequest.objects.get(pk=second.json()["id"]).cache_key == (
         IdentificationRequest.objects.get(pk=first.json()["id"]).cache_key
     )
+
+
+def test_block_on_a_cached_page_gives_each_visitor_a_working_token(home_page, library):
+    """The page cache records /identify/ once; the form's CSRF token must
+    still be the visitor's own, or every later upload is refused."""
+    from cms.tests.factories import LandingPageFactory
+
+    LandingPageFactory(
+        parent=home_page,
+        slug="identify",
+        body=[("identification", {"heading": "What plant is this?", "intro": ""})],
+    )
+    import re
+
+    tokens = []
+    for _ in range(2):  # the first visitor records the page, the second is served it
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get("/identify/")
+        assert page.status_code == 200
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content)[
+            1
+        ]
+        tokens.append(token)
+        response = visitor.post(
+            "/api/identify/", {"image": _photo()}, HTTP_X_CSRFTOKEN=token.decode()
+        )
+        assert response.status_code in (200, 202), response.content
+    assert tokens[0] != tokens[1]
