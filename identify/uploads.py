@@ -48,10 +48,15 @@ def sniff_image_type(head: bytes) -> str | None:
         return "png"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if head[4:8] == b"ftyp" and (
-        head[8:12] in _HEIF_BRANDS
-        or any(
-            head[i : i + 4] in _HEIF_BRANDS for i in range(16, min(len(head), 40), 4)
+    if (
+        head[4:8] == b"ftyp"
+        and head[8:12] != b"avif"
+        and (
+            head[8:12] in _HEIF_BRANDS
+            or any(
+                head[i : i + 4] in _HEIF_BRANDS
+                for i in range(16, min(len(head), 40), 4)
+            )
         )
     ):
         return "heic"
