@@ -62,6 +62,22 @@ class OrderCreator(CoreOrderCreator):
                 total_discount=F("total_discount") + discount["discount"]
             )
 
+    def create_line_discount_models(self, order, order_line, basket_line):
+        # Oscar looks the order's discount up again for every line.
+        cache = order.__dict__.setdefault("_discounts_by_offer", {})
+        for discount in basket_line.discounts:
+            if not discount.offer:
+                continue
+            offer_id = discount.offer.id
+            if offer_id not in cache:
+                cache[offer_id] = order.discounts.filter(offer_id=offer_id).first()
+            if cache[offer_id]:
+                order_line.discounts.create(
+                    order_discount=cache[offer_id],
+                    is_incl_tax=discount.incl_tax,
+                    amount=discount.amount,
+                )
+
     def record_voucher_usage(self, order, voucher, user):
         voucher.applications.create(
             voucher=voucher, order=order, user=user if user.is_authenticated else None

@@ -249,3 +249,32 @@ def test_voucher_code_discounts_the_order(gb):
     voucher.refresh_from_db()
     assert voucher.num_orders == 1
     assert voucher.total_discount == Decimal("5.00")
+
+
+@pytest.mark.parametrize(("with_offer", "budget"), [(False, 40), (True, 52)])
+def test_placing_an_order_stays_within_the_query_budget(
+    gb,
+    with_offer,
+    budget,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    # A three-line basket. Emails and analytics run after commit, on the
+    # worker: not in this budget. (Inside a test the transaction markers are
+    # savepoints: 4 more statements than in production.) A site offer costs
+    # Oscar's range checks, one query per product per check.
+    if with_offer:
+        _plants_offer(percent="10")
+    client = Client()
+    for plant in (PlantFactory(stock=5), PlantFactory(stock=5), PlantFactory(stock=5)):
+        basket_add(client, plant)
+    checkout_to_preview(client)
+
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_max_num_queries(budget),
+    ):
+        response = order_place(client)
+
+    assert response.status_code == 302
+    assert Order.objects.get().lines.count() == 3
