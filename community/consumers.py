@@ -219,6 +219,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             reporter=self.user,
             message_id=frame.get("id"),
             reason=frame.get("reason", ""),
+            room_id=self.room.pk,
         )
 
     async def on_delete(self, frame: dict) -> None:

@@ -147,8 +147,8 @@ def chat_message_post(*, room_id: int, user: User, body: object) -> Message:
     it serialises one room's posts, which makes slow mode exact and the
     sequence numbers gapless.
     """
-    body = message_body_clean(body)
     _require_member(user)
+    body = message_body_clean(body)
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room_id)
         is_moderator = selectors.user_is_moderator(user=user, room=room)
@@ -274,14 +274,18 @@ def chat_message_approve(*, actor: User, message_id: object) -> Message:
 
 
 def chat_message_report(
-    *, reporter: User, message_id: object, reason: object
+    *,
+    reporter: User,
+    message_id: object,
+    reason: object,
+    room_id: int | None = None,
 ) -> Report:
     """Record a member's report; three different reporters hide the message."""
     _require_member(reporter)
     if not isinstance(reason, str):
         reason = ""
     with transaction.atomic():
-        message = _message_get(message_id)
+        message = _message_get(message_id, room_id=room_id)
         if message.deleted_at is not None or message.state != Message.State.PUBLISHED:
             raise ChatError("not_found", "There is no such message.")
         if message.author_id == reporter.pk:
