@@ -143,8 +143,10 @@ def _text_search(queryset: QuerySet, query: str) -> QuerySet:
             .filter(Q(rank__gt=0) | Q(similarity__gte=TRIGRAM_THRESHOLD))
             .annotate(relevance=F("rank") + F("similarity"))
         )
-    # SQLite: every query word, or its closest catalogue word, must appear.
+    # SQLite: every query word, or its closest catalogue word, must appear;
+    # matches in the name rank above matches in the description.
     vocabulary = _vocabulary()
+    name_match = Q()
     for word in re.findall(r"\w+", query.lower()):
         candidates = {
             word,
@@ -152,16 +154,17 @@ def _text_search(queryset: QuerySet, query: str) -> QuerySet:
         }
         word_q = Q()
         for candidate in candidates:
-            word_q |= (
+            in_name = (
                 Q(title__icontains=candidate)
                 | Q(species__scientific_name__icontains=candidate)
                 | Q(species__common_names__icontains=candidate)
-                | Q(description__icontains=candidate)
             )
+            name_match |= in_name
+            word_q |= in_name | Q(description__icontains=candidate)
         queryset = queryset.filter(word_q)
     return queryset.annotate(
         relevance=Case(
-            When(title__icontains=query, then=Value(1.0)),
+            When(name_match, then=Value(1.0)),
             default=Value(0.5),
             output_field=FloatField(),
         )
