@@ -60,7 +60,9 @@ def editorial_workflow_ensure() -> Workflow:
     Publishers. It replaces Wagtail's default workflow on the whole tree.
     """
     root = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(
+        name="Root"
+    )
     groups = {}
     for name, codenames in PAGE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -1,0 +1,230 @@
+"""The page cache: hits, personal holes that never leak, purges that work."""
+
+from decimal import Decimal
+
+from django.contrib.messages import constants
+
+from wagtail.models import PageViewRestriction
+
+from oscar.core.loading import get_model
+
+import pytest
+
+from .factories import LandingPageFactory, PlantProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+Basket = get_model("basket", "Basket")
+
+
+@pytest.fixture
+def product():
+    return PlantProductFactory(title="Golden pothos", stock__price="9.00")
+
+
+@pytest.fixture
+def shop_page(home_page, product):
+    return LandingPageFactory(
+        parent=home_page,
+        slug="offers",
+        title="Offers",
+        body=[
+            ("paragraph", "<p>Our offers.</p>"),
+            ("product_card", {"product": product.pk, "note": ""}),
+        ],
+    )
+
+
+def test_second_anonymous_view_is_a_hit_without_queries(
+    client, shop_page, django_assert_num_queries
+):
+    first = client.get("/offers/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/offers/")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert "Golden pothos" in second.content.decode()
+    assert second["Cache-Control"] == "private, no-cache"
+
+
+def test_signed_in_bits_never_reach_anonymous_visitors(client, shop_page, product):
+    member = UserFactory(username="ivy")
+    from oscar.apps.partner.strategy import Default
+
+    basket = Basket.objects.create(owner=member)
+    basket.strategy = Default()
+    basket.add_product(product, quantity=2)
+    member_client = client.__class__()
+    member_client.force_login(member, MODEL_BACKEND)
+
+    as_member = member_client.get("/offers/").content.decode()
+    as_anonymous = client.get("/offers/")
+    html = as_anonymous.content.decode()
+
+    assert as_anonymous["X-Page-Cache"] == "hit"
+    assert "Sign out" in as_member
+    assert "data-basket-count>2</span>" in as_member
+    assert "Sign out" not in html
+    assert "Sign in" in html
+    assert "data-basket-count>0</span>" in html
+
+
+def test_members_get_their_own_bits_from_a_page_cached_by_anonymous(
+    client, shop_page, product
+):
+    client.get("/offers/")
+    member = UserFactory(username="fern")
+    member_client = client.__class__()
+    member_client.force_login(member, MODEL_BACKEND)
+
+    response = member_client.get("/offers/")
+    html = response.content.decode()
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "Sign out" in html
+    assert "Sign in<" not in html
+
+
+def test_every_visitor_gets_their_own_csrf_token(client, shop_page):
+    client.get("/offers/")
+    other = client.__class__()
+
+    first = client.get("/offers/")
+    second = other.get("/offers/")
+
+    def token(response) -> str:
+        html = response.content.decode()
+        start = html.index('name="csrfmiddlewaretoken" value="') + 34
+        return html[start : html.index('"', start)]
+
+    assert first["X-Page-Cache"] == second["X-Page-Cache"] == "hit"
+    assert token(first) != token(second)
+    assert "csrftoken" in second.cookies
+
+
+def test_add_to_basket_works_from_a_cached_page(shop_page, product):
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    Client().get("/offers/")  # someone else filled the cache
+    page = visitor.get("/offers/")
+    html = page.content.decode()
+    start = html.index('name="csrfmiddlewaretoken" value="') + 34
+    token = html[start : html.index('"', start)]
+
+    response = visitor.post(
+        f"/shop/basket/add/{product.pk}/",
+        {"quantity": 1, "csrfmiddlewaretoken": token},
+    )
+
+    assert page["X-Page-Cache"] == "hit"
+    assert response.status_code == 302
+    assert Basket.objects.get().num_items == 1
+
+
+def test_publishing_purges_the_cache(
+    client, shop_page, django_capture_on_commit_callbacks
+):
+    client.get("/offers/")
+    shop_page.title = "Summer offers"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_page.save_revision().publish()
+    response = client.get("/offers/")
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "Summer offers" in response.content.decode()
+
+
+def test_unpublishing_purges_the_cache(
+    client, shop_page, django_capture_on_commit_callbacks
+):
+    client.get("/offers/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_page.unpublish()
+
+    assert client.get("/offers/").status_code == 404
+
+
+def test_a_stock_change_purges_pages_showing_the_product(
+    client, shop_page, product, django_capture_on_commit_callbacks
+):
+    assert "£9.00" in client.get("/offers/").content.decode()
+    record = product.stockrecords.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record.price = Decimal("7.50")
+        record.save()
+    repriced = client.get("/offers/")
+    with django_capture_on_commit_callbacks(execute=True):
+        record.num_in_stock = 0
+        record.save()
+    sold_out = client.get("/offers/")
+
+    assert repriced["X-Page-Cache"] == "miss"
+    assert "£7.50" in repriced.content.decode()
+    assert "Golden pothos" not in sold_out.content.decode()
+
+
+def test_other_products_leave_the_page_cached(
+    client, shop_page, django_capture_on_commit_callbacks
+):
+    other = PlantProductFactory(title="Unrelated")
+    client.get("/offers/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = other.stockrecords.get()
+        record.num_in_stock = 1
+        record.save()
+
+    assert client.get("/offers/")["X-Page-Cache"] == "hit"
+
+
+def test_restricted_pages_are_never_stored(client, home_page):
+    page = LandingPageFactory(parent=home_page, slug="members", title="Members")
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    member = UserFactory()
+    client.force_login(member, MODEL_BACKEND)
+
+    seen = client.get("/members/")
+    client.logout()
+    anonymous = client.get("/members/")
+
+    assert seen.status_code == 200
+    assert "X-Page-Cache" not in seen
+    assert anonymous.status_code == 302
+
+
+def test_unknown_query_parameters_bypass_the_cache(client, shop_page):
+    client.get("/offers/?utm_source=x")
+
+    assert "X-Page-Cache" not in client.get("/offers/?utm_source=x")
+
+
+def test_a_waiting_flash_message_is_shown_not_cached(client, shop_page):
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    client.get("/offers/")
+    # Put a flash message in the visitor's cookie, as a redirect would.
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    response = HttpResponse()
+    storage._store([Message(constants.SUCCESS, "Added to your basket")], response)
+    client.cookies["messages"] = response.cookies["messages"].value
+
+    html = client.get("/offers/").content.decode()
+
+    assert "Added to your basket" in html
+    assert (
+        "Added to your basket"
+        not in client.__class__().get("/offers/").content.decode()
+    )
