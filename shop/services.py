@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Least
 
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
 
 PENDING, PAID, SHIPPED, DELIVERED, CANCELLED = (
     "Pending",
@@ -148,18 +150,14 @@ def order_mark_paid(*, order_id: int, reference: str, amount, source_name: str) 
 
     Returns False when this payment was already recorded (a replayed webhook).
     """
-    from oscar.core.loading import get_model as _get_model
-
-    source_type_model = _get_model("payment", "SourceType")
-    source_model = _get_model("payment", "Source")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.sources.filter(reference=reference).exists():
             return False
-        source_type, _ = source_type_model.objects.get_or_create(
+        source_type, _ = SourceType.objects.get_or_create(
             code=source_name.lower().replace(" ", "-"), defaults={"name": source_name}
         )
-        source_model.objects.create(
+        Source.objects.create(
             order=order,
             source_type=source_type,
             currency=order.currency,
@@ -182,8 +180,6 @@ def stripe_event_process(*, event: dict) -> str:
     The event row and the order change commit together: a crash between them
     leaves neither, and Stripe's retry then does the work.
     """
-    from django.db import IntegrityError
-
     from shop.models import PaymentWebhookEvent
     from shop.payments.stripe import amount_from_minor
 
@@ -239,8 +235,6 @@ def stripe_event_process(*, event: dict) -> str:
 
 def product_views_add(*, counts: dict[int, int]) -> int:
     """Add batched page views to Oscar's ProductRecord (one UPDATE each)."""
-    from django.db import IntegrityError
-
     product_record = get_model("analytics", "ProductRecord")
     product_ids = set(
         get_model("catalogue", "Product")
