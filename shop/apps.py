@@ -25,3 +25,29 @@ class ShopConfig(AppConfig):
         order_placed.connect(
             receivers.order_placed_analytics, dispatch_uid="shop_order_placed_analytics"
         )
+        self._facets_invalidation_connect(receivers.catalogue_changed)
+
+    def _facets_invalidation_connect(self, handler) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from oscar.core.loading import get_model
+
+        models = [
+            get_model("catalogue", "Product"),
+            get_model("catalogue", "ProductCategory"),
+            get_model("catalogue", "Category"),
+            get_model("catalogue", "ProductAttributeValue"),
+            get_model("catalogue", "ProductClass"),
+            get_model("partner", "StockRecord"),
+            get_model("identify", "Species"),
+        ]
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    handler, sender=model, dispatch_uid=f"shop_facets_{model.__name__}"
+                )
+        m2m_changed.connect(
+            handler,
+            sender=models[0].categories.through,
+            dispatch_uid="shop_facets_product_categories",
+        )

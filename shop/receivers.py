@@ -53,3 +53,17 @@ def order_placed_analytics(sender, order, user, **kwargs) -> None:
     if kwargs.get("raw", False):
         return
     transaction.on_commit(lambda: analytics.receive_order_placed(sender, order, user))
+
+
+def catalogue_changed(sender, **kwargs) -> None:
+    """Facet counts are cached per catalogue version; any edit to what they
+    count starts a new version (after commit, so readers never cache the
+    old data under the new version)."""
+    from shop.search.selectors import catalogue_version_bump
+
+    if kwargs.get("raw", False):
+        return
+    # Now (this transaction's own reads) and again after commit (a reader
+    # that cached the old data meanwhile must miss too).
+    catalogue_version_bump()
+    transaction.on_commit(catalogue_version_bump)

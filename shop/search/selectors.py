@@ -12,6 +12,7 @@ query per facet family, so a page costs the same whatever its size.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +24,8 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -50,6 +53,8 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 
+FACETS_CACHE_SECONDS = 300
+CATALOGUE_VERSION_KEY = "shop:catalogue-version"
 # word_similarity above this counts as a typo match ("monstra" ~ "monstera").
 TRIGRAM_THRESHOLD = 0.45
 SQLITE_FUZZY_CUTOFF = 0.75
@@ -371,3 +376,39 @@ def price_band_bounds(key: str) -> tuple[Decimal | None, Decimal | None]:
         if band_key == key:
             return low, (high - Decimal("0.01") if high is not None else None)
     return None, None
+
+
+def catalogue_version() -> int:
+    """Bumped whenever something facets count changes (see shop.receivers)."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOGUE_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CATALOGUE_VERSION_KEY, 1)
+    return version
+
+
+def catalogue_version_bump() -> None:
+    try:
+        cache.incr(CATALOGUE_VERSION_KEY)
+    except ValueError:
+        cache.add(CATALOGUE_VERSION_KEY, 2, timeout=None)
+
+
+def product_facets_cached(filters: ProductFilters, *, categories: QuerySet) -> Facets:
+    """``product_facets``, cached until the catalogue changes.
+
+    Facet counts depend on products, categories, prices and species facts,
+    never on stock levels, so a listing can reuse them between edits; any
+    save of those bumps the catalogue version and every cached entry misses.
+    """
+    try:
+        category_key = str(categories.query)
+    except EmptyResultSet:  # an empty queryset (a category with no children)
+        category_key = "none"
+    raw = f"{catalogue_version()}|{filters!r}|{category_key}"
+    key = "shop:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    facets = cache.get(key)
+    if facets is None:
+        facets = product_facets(filters, categories=categories)
+        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    return facets

@@ -17,7 +17,7 @@ from oscar.core.loading import get_model
 from shop.selectors import product_card_from
 
 from .forms import ProductFilterForm
-from .selectors import SORTS, product_facets, product_search
+from .selectors import SORTS, product_facets_cached, product_search
 
 Category = get_model("catalogue", "Category")
 
@@ -56,7 +56,9 @@ class ProductListBaseView(TemplateView):
             items=items,
             page_obj=page,
             paginator=paginator,
-            facets=product_facets(filters, categories=self.get_facet_categories()),
+            facets=product_facets_cached(
+                filters, categories=self.get_facet_categories()
+            ),
             sorts=SORTS,
             summary=self.summary,
             query_string=query_params.urlencode(),

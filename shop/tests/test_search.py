@@ -218,3 +218,23 @@ def test_basket_page_stays_within_the_query_budget(
         response = client.get(reverse("basket:summary"))
 
     assert response.status_code == 200
+
+
+def test_facet_counts_are_cached_until_the_catalogue_changes(
+    plants, django_assert_num_queries
+):
+    from shop.search.selectors import product_facets_cached
+
+    categories = Category.objects.filter(depth=1)
+    product_facets_cached(ProductFilters(), categories=categories)
+    with django_assert_num_queries(0):
+        cached = product_facets_cached(ProductFilters(), categories=categories)
+    assert cached.pet_safe_count == 1
+
+    # a new pet-safe plant is counted at once
+    PlantFactory(species=SpeciesFactory(toxic_to_cats=False, toxic_to_dogs=False))
+
+    assert (
+        product_facets_cached(ProductFilters(), categories=categories).pet_safe_count
+        == 2
+    )
