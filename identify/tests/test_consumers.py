@@ -94,10 +94,15 @@ async def test_owner_receives_progress_frames_in_order_then_the_result(queued_re
     await communicator.disconnect()
 
 
-async def test_stranger_is_closed_with_4404(queued_request):
+async def test_strangers_and_unknown_ids_are_closed_with_4404(queued_request):
     cookie = await database_sync_to_async(_session_cookie)("someone-else")
-    for headers_cookie in (cookie, None):
-        communicator = _communicator(queued_request.id, headers_cookie)
+    owner_cookie = await database_sync_to_async(_session_cookie)("owner-token")
+    for request_id, headers_cookie in (
+        (queued_request.id, cookie),  # another visitor
+        (queued_request.id, None),  # no session at all
+        ("00000000-0000-4000-8000-000000000000", owner_cookie),  # unknown id
+    ):
+        communicator = _communicator(request_id, headers_cookie)
         connected, _ = await communicator.connect()
         assert connected
         assert await communicator.receive_output(timeout=5) == {
@@ -107,14 +112,7 @@ async def test_stranger_is_closed_with_4404(queued_request):
         await communicator.disconnect()
 
 
-async def test_unknown_id_is_closed_with_4404():
-    cookie = await database_sync_to_async(_session_cookie)("owner-token")
-    communicator = _communicator("00000000-0000-4000-8000-000000000000", cookie)
-    await communicator.connect()
-    assert (await communicator.receive_output(timeout=5))["code"] == 4404
-
-
-async def test_late_joiner_gets_the_result_at_once(queued_request):
+async def test_late_joiner_gets_the_result_or_error_at_once(queued_request):
     await database_sync_to_async(identification_request_run)(
         request_id=str(queued_request.id), attempt=1, final_attempt=False
     )
@@ -130,20 +128,17 @@ async def test_late_joiner_gets_the_result_at_once(queued_request):
     )
     assert (await communicator.receive_output(timeout=5))["code"] == 1000
 
-
-async def test_late_joiner_of_a_failed_request_gets_the_error(queued_request):
-    await database_sync_to_async(
-        IdentificationRequest.objects.filter(pk=queued_request.pk).update
-    )(
+    failed = await database_sync_to_async(IdentificationRequest.objects.create)(
+        anonymous_owner="owner-token",
         status="failed",
         error_code="backends_failed",
         error_detail="No identifier could answer.",
     )
-    cookie = await database_sync_to_async(_session_cookie)("owner-token")
-    communicator = _communicator(queued_request.id, cookie)
+    communicator = _communicator(failed.id, cookie)
     await communicator.connect()
     assert await communicator.receive_json_from(timeout=5) == {
         "type": "error",
         "code": "backends_failed",
         "detail": "No identifier could answer.",
     }
+    assert (await communicator.receive_output(timeout=5))["code"] == 1000

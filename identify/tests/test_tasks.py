@@ -151,24 +151,60 @@ def test_429_is_retried_with_backoff_then_succeeds(private_worker, fake_api, set
     assert len(fake_api.received) == 2
 
 
-@pytest.mark.celery_worker
-@pytest.mark.redis
-def test_bad_key_is_not_retried(private_worker, fake_api, settings):
+@pytest.mark.django_db
+def test_bad_key_is_not_retried_and_the_result_is_partial(
+    fake_api, settings, monkeypatch
+):
     settings.PLANTNET_API_KEY = "wrong"
     settings.PLANTNET_API_URL = fake_api.url
     fake_api.queue("plantnet_401", "plantnet_success")
+    monkeypatch.setattr(services, "_identification_enqueue", lambda request_id: None)
     library_with_photos(["Monstera deliciosa"], photos_each=1)
-
-    request, channel = _submit_listening(
-        drawing_jpeg("Monstera deliciosa", 1), owner="bad-key-owner"
+    request, _ = identification_request_submit(
+        user=None,
+        anonymous_owner="bad-key-owner",
+        uploads=[
+            UploadedPhoto(data=drawing_jpeg("Monstera deliciosa", 1), organ="auto")
+        ],
     )
-    frames = async_to_sync(_frames_until_final)(channel, 60)
 
-    assert frames[-1]["type"] == "result"  # partial: the local matcher answered
-    assert frames[-1]["backends"]["plantnet"]["error"]["code"] == "unauthorised"
+    outcome = services.identification_request_run(
+        request_id=str(request.id), attempt=1, final_attempt=False
+    )
+
+    assert outcome.finished  # no retry asked for
     assert len(fake_api.received) == 1
     request.refresh_from_db()
-    assert request.attempts == 1
+    assert request.status == "done"  # partial: the local matcher answered
+    assert request.backends["plantnet"]["error"]["code"] == "unauthorised"
+    assert request.candidates[0]["sources"] == ["local"]
+
+
+@pytest.mark.django_db
+def test_transient_failure_on_the_last_attempt_gives_a_partial_result(
+    fake_api, settings, monkeypatch
+):
+    settings.PLANTNET_API_KEY = "key"
+    settings.PLANTNET_API_URL = fake_api.url
+    fake_api.queue("plantnet_503")
+    monkeypatch.setattr(services, "_identification_enqueue", lambda request_id: None)
+    library_with_photos(["Aloe vera"], photos_each=1)
+    request, _ = identification_request_submit(
+        user=None,
+        anonymous_owner="last-attempt",
+        uploads=[UploadedPhoto(data=drawing_jpeg("Aloe vera", 1), organ="auto")],
+    )
+
+    outcome = services.identification_request_run(
+        request_id=str(request.id), attempt=5, final_attempt=True
+    )
+
+    assert outcome.finished
+    request.refresh_from_db()
+    assert (request.status, request.backends["plantnet"]["error"]["code"]) == (
+        "done",
+        "unavailable",
+    )
 
 
 @pytest.mark.parametrize("retries", [0, 1, 2, 3, 4])
