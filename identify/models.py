@@ -209,6 +209,14 @@ class IdentificationRequest(models.Model):
         help_text="Per backend: whether it ran, its outcome and error.",
     )
     backend_set = models.CharField(max_length=100, blank=True)
+    # Optional, rounded to 0.1° (about 11 km) before it is stored: enough for
+    # Plant.id's regional priors, too coarse to find anyone's home.
+    latitude = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
     error_code = models.CharField(max_length=50, blank=True)
     error_detail = models.CharField(max_length=300, blank=True)
     cache_key = models.CharField(max_length=64, blank=True, db_index=True)
@@ -245,6 +253,12 @@ class IdentificationRequest(models.Model):
         if self.started and self.finished:
             return (self.finished - self.started).total_seconds()
         return None
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (float(self.latitude), float(self.longitude))
 
     @property
     def top_candidate(self) -> str:

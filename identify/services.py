@@ -100,6 +100,7 @@ def identification_request_submit(
     user,
     anonymous_owner: str,
     uploads: list[UploadedPhoto],
+    location: tuple[float, float] | None = None,
     backends: list[IdentificationBackend] | None = None,
 ) -> tuple[IdentificationRequest, bool]:
     """Validate and store the photos, then queue the work (or answer from cache).
@@ -120,8 +121,13 @@ def identification_request_submit(
                 f"“{upload.organ}” is not an organ; use one of {', '.join(Organ.values)}.",
                 400,
             )
+    if location is not None:
+        location = (round(location[0], 1), round(location[1], 1))
     enabled = backends if backends is not None else backends_enabled()
     backend_set = backend_set_name(enabled)
+    if location is not None and "plantid" in backend_set:
+        # Plant.id weighs its answer by region: another place, another result.
+        backend_set += f"@{location[0]:.1f},{location[1]:.1f}"
     owner = {
         "user": user if user is not None and user.is_authenticated else None,
         "anonymous_owner": ""
@@ -150,7 +156,12 @@ def identification_request_submit(
 
     with transaction.atomic():
         request = IdentificationRequest.objects.create(
-            **owner, backend_set=backend_set, cache_key=cache_key, stage="queued"
+            **owner,
+            backend_set=backend_set,
+            cache_key=cache_key,
+            stage="queued",
+            latitude=location[0] if location else None,
+            longitude=location[1] if location else None,
         )
         for position, photo in enumerate(photos):
             stored = IdentificationPhoto(
@@ -295,7 +306,11 @@ def identification_request_run(
         with photo.image.open("rb") as handle:
             photos.append(PhotoInput(data=handle.read(), organ=photo.organ))
 
-    enabled = backends if backends is not None else backends_enabled()
+    enabled = (
+        backends
+        if backends is not None
+        else backends_enabled(location=request.location)
+    )
     previous = {
         name: BackendOutcome.from_json(name, data)
         for name, data in (request.backends or {}).items()

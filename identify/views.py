@@ -75,6 +75,24 @@ def _uploads_from(request: HttpRequest) -> list[UploadedPhoto]:
     return uploads
 
 
+def _location_from(request: HttpRequest) -> tuple[float, float] | None:
+    """Optional ``latitude`` + ``longitude`` (both or neither), in range."""
+    latitude, longitude = request.POST.get("latitude"), request.POST.get("longitude")
+    if not latitude and not longitude:
+        return None
+    try:
+        point = (float(latitude), float(longitude))
+    except (TypeError, ValueError):
+        point = None
+    if point is None or not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        raise ApiError(
+            "invalid_location",
+            "Send “latitude” (-90 to 90) and “longitude” (-180 to 180) together, or neither.",
+            400,
+        )
+    return point
+
+
 def _submit(request: HttpRequest) -> tuple[IdentificationRequest, bool]:
     anonymous_owner = anonymous_owner_get(
         request.session, create=not request.user.is_authenticated
@@ -86,6 +104,7 @@ def _submit(request: HttpRequest) -> tuple[IdentificationRequest, bool]:
         user=request.user,
         anonymous_owner=anonymous_owner,
         uploads=_uploads_from(request),
+        location=_location_from(request),
     )
 
 

@@ -5,8 +5,14 @@ from django.conf import settings
 from .base import IdentificationBackend
 
 
-def backends_enabled() -> list[IdentificationBackend]:
-    """The backends this deployment runs: local always, remotes when keyed."""
+def backends_enabled(
+    *, location: tuple[float, float] | None = None
+) -> list[IdentificationBackend]:
+    """The backends this deployment runs: local always, remotes when keyed.
+
+    ``location`` (rounded latitude, longitude) goes only to Plant.id, which
+    uses it as a regional prior.
+    """
     from .local import LocalMatcherBackend
     from .plantid import PlantIdBackend
     from .plantnet import PlantNetBackend
@@ -27,6 +33,7 @@ def backends_enabled() -> list[IdentificationBackend]:
                 api_key=settings.PLANTID_API_KEY,
                 base_url=settings.PLANTID_API_URL,
                 timeout=settings.PLANTID_TIMEOUT_SECONDS,
+                location=location,
             )
         )
     return enabled

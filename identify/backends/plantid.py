@@ -16,10 +16,18 @@ from .transport import http_post, json_body, raise_for_common_status
 class PlantIdBackend:
     name = "plantid"
 
-    def __init__(self, *, api_key: str, base_url: str, timeout: float):
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        timeout: float,
+        location: tuple[float, float] | None = None,
+    ):
         self.api_key = api_key
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.location = location
 
     def identify(self, photos: Sequence[PhotoInput]) -> BackendResult:
         payload = {
@@ -29,6 +37,11 @@ class PlantIdBackend:
             ],
             "similar_images": True,
         }
+        if self.location is not None:
+            payload["latitude"], payload["longitude"] = (
+                round(self.location[0], 1),
+                round(self.location[1], 1),
+            )
         response = http_post(
             "Plant.id",
             f"{self.base_url}/identification",

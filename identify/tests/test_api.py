@@ -337,3 +337,25 @@ def test_block_on_a_cached_page_gives_each_visitor_a_working_token(home_page, li
         )
         assert response.status_code in (200, 202), response.content
     assert tokens[0] != tokens[1]
+
+
+def test_location_is_stored_rounded_and_bad_location_is_refused(client, library):
+    response = client.post(
+        "/api/identify/",
+        {"image": _photo(), "latitude": "51.50722", "longitude": "-0.1275"},
+    )
+    request = IdentificationRequest.objects.get(pk=response.json()["id"])
+    assert request.location == (51.5, -0.1)
+
+    for latitude, longitude in (("95", "0"), ("51.5", ""), ("north", "west")):
+        response = client.post(
+            "/api/identify/",
+            {
+                "image": _photo("Aloe vera"),
+                "latitude": latitude,
+                "longitude": longitude,
+            },
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "invalid_location"
+    assert IdentificationRequest.objects.count() == 1

@@ -178,3 +178,13 @@ def test_plantnet_timeout(fake_api, plantnet):
     with pytest.raises(BackendUnavailable) as error:
         plantnet.identify(PHOTOS)
     assert error.value.code == "timeout"
+
+
+def test_plantid_sends_only_a_rounded_location(fake_api):
+    backend = PlantIdBackend(
+        api_key="k", base_url=fake_api.url, timeout=1, location=(51.50722, -0.12750)
+    )
+    fake_api.queue("plantid_success")
+    backend.identify(PHOTOS)
+    body = json.loads(fake_api.received[0].body)
+    assert (body["latitude"], body["longitude"]) == (51.5, -0.1)
