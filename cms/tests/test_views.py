@@ -275,3 +275,12 @@ def test_api_v2_rejects_other_methods_as_json(client, db, home_page):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_sqlite_fallback_corrects_typos_against_the_sites_own_words(site_content):
+    from cms.search import _corrected
+
+    assert _corrected("monstra") == "monstera"
+    assert _corrected("swiss chese plant") == "swiss cheese plant"
+    # Short words and unknown words are left alone rather than guessed.
+    assert _corrected("zzyzx pot") == "zzyzx pot"
