@@ -12,6 +12,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("canopy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Keep Django's LOGGING (JSON lines with the request id) in workers too;
+# Celery would otherwise replace the root handlers with its own format.
+app.conf.worker_hijack_root_logger = False
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {

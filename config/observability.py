@@ -45,6 +45,8 @@ def _request_id_from_message(task_id: str, task, **kwargs) -> None:
         if incoming == "-":  # beat or a shell: the task id is the best handle
             incoming = task_id
     _task_tokens[task_id] = request_id_var.set(incoming)
+    # One line per run, under the request's id: grep a request, see its tasks.
+    logger.info("task %s started", task.name, extra={"task_id": task_id})
 
 
 @celery_signals.task_postrun.connect(weak=False)

@@ -288,6 +288,17 @@ class ChatClients:
         return ids
 
 
+def _json_lines(path: Path) -> list[dict]:
+    records = []
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a banner or a traceback line, not a log record
+    return records
+
+
 def _identify_available() -> bool:
     try:
         from identify import tasks
@@ -302,7 +313,7 @@ def _photo() -> bytes:
 
     from PIL import Image
 
-    image = Image.effect_noise((320, 320), 64).convert("RGB")
+    image = Image.frombytes("RGB", (320, 320), os.urandom(320 * 320 * 3))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
@@ -321,6 +332,7 @@ def _worker_kill_during_identification(stack: Stack) -> dict:
             headers={"X-CSRFToken": token, "Referer": f"{stack.base_url}/identify/"},
         )
         assert response.status_code == 202, response.text[:500]
+        http_request_id = response.headers["x-request-id"]
         status_url = response.json()["status_url"]
         seen = "queued"
         deadline = time.monotonic() + 5
@@ -351,6 +363,16 @@ def _worker_kill_during_identification(stack: Stack) -> dict:
     assert body.get("status") == "done", body
     assert len(candidates) == len(set(candidates)), candidates
     assert stack.processes["worker"].poll() is None
+    # The task's log lines carry the id of the HTTP request that queued it.
+    task_lines = [
+        record
+        for record in _json_lines(stack.logs / "worker.log")
+        if record.get("request_id") == http_request_id
+    ]
+    outcome["worker_log_lines_with_the_request_id"] = len(task_lines)
+    assert any(
+        "identify.tasks.identification_run started" in line for line in task_lines
+    )
     return outcome
 
 
