@@ -1,5 +1,6 @@
 """Reads for the chat: rooms, pages of history, who moderates what."""
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -159,8 +160,25 @@ def mute_active_get(*, user_id: int, room_id: int) -> Mute | None:
     return permanent[0] if permanent else max(mutes, key=lambda mute: mute.until)
 
 
+_blocked_words: tuple[float, list[str]] = (0.0, [])
+BLOCKED_WORDS_TTL = 30.0
+
+
 def blocked_words_list() -> list[str]:
-    return list(BlockedWord.objects.values_list("phrase", flat=True))
+    """The word filter, re-read at most every 30 s per process: it is read on
+    every post and changes rarely."""
+    global _blocked_words
+    read_at, words = _blocked_words
+    now = time.monotonic()
+    if now - read_at > BLOCKED_WORDS_TTL:
+        words = list(BlockedWord.objects.values_list("phrase", flat=True))
+        _blocked_words = (now, words)
+    return words
+
+
+def blocked_words_forget() -> None:
+    global _blocked_words
+    _blocked_words = (0.0, [])
 
 
 def seconds_until(moment) -> float:

@@ -6,9 +6,11 @@ per-user close event to every process so the sockets close at once.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .models import BlockedWord
+from .selectors import blocked_words_forget
 from .services import user_chat_sockets_close
 
 
@@ -32,3 +34,10 @@ def close_sockets_on_deactivation(sender, instance, created, **kwargs) -> None:
         error_code="forbidden",
         reason="This account is inactive.",
     )
+
+
+@receiver(post_save, sender=BlockedWord, dispatch_uid="community_word_filter_saved")
+@receiver(post_delete, sender=BlockedWord, dispatch_uid="community_word_filter_deleted")
+def forget_word_filter(sender, **kwargs) -> None:
+    # This process re-reads at once; others within BLOCKED_WORDS_TTL.
+    blocked_words_forget()

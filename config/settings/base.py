@@ -201,7 +201,17 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 defaults socket_timeout to 5 s, shorter than the
                 # layer's 5 s BZPOPMIN: idle consumers would die. None = block.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # max_connections: redis-py's async pool (100) raises, not
+                # waits, when a reconnect storm of group_add/discard needs more.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": env.int(
+                            "CHANNEL_LAYER_MAX_CONNECTIONS", default=1000
+                        ),
+                    }
+                ],
                 "capacity": 1500,
                 "expiry": 60,
                 "group_expiry": 86400,
