@@ -42,6 +42,7 @@ from .forms import PaymentMethodForm
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
 
 # Views Oscar's checkout app loads from this module but we do not change.
 IndexView = core_views.IndexView
@@ -167,6 +168,10 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
             return self.render_preview(self.request, error=str(error))
 
         order_placed_record(order=order)
+        # Staff see how the customer means to pay on the order's page.
+        order.notes.create(
+            message=f"Payment method: {method.name}.", note_type=OrderNote.SYSTEM
+        )
         if start.instructions:
             self.request.session["checkout_payment_instructions"] = str(
                 start.instructions
