@@ -410,6 +410,16 @@ def _identification_finish(
         )
         if updated:  # only the run that finished it tells the clients
             finished = IdentificationRequest.objects.get(pk=request.pk)
+            logger.info(
+                "identification %s finished: %s in %.2f s, backends %s",
+                finished.pk,
+                outcome,
+                finished.duration_seconds or 0.0,
+                {
+                    name: data.get("outcome")
+                    for name, data in (finished.backends or {}).items()
+                },
+            )
             if status == IdentificationStatus.DONE:
                 transaction.on_commit(lambda: identification_result_remember(finished))
             IDENTIFICATIONS.labels(backend="all", outcome=outcome).inc()
