@@ -47,7 +47,7 @@ def _reference_photos_ensure(species: Species) -> None:
     for variant in range(REFERENCE_PHOTOS_PER_SPECIES):
         if variant in existing:
             continue
-        image = plant_illustration(species.scientific_name, variant=variant, size=640)
+        image = plant_illustration(species.scientific_name, variant=variant, size=480)
         photo = ReferencePhoto(
             species=species,
             position=variant,
