@@ -49,7 +49,7 @@ DJANGO_APPS = [
 
 # Oscar apps we fork live in shop/<label>/ and replace the stock entry here.
 OSCAR_APPS = [
-    "oscar.config.Shop",
+    "shop.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",

@@ -238,3 +238,10 @@ def test_facet_counts_are_cached_until_the_catalogue_changes(
         product_facets_cached(ProductFilters(), categories=categories).pet_safe_count
         == 2
     )
+
+
+def test_shop_root_opens_the_catalogue():
+    response = Client().get("/shop/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("catalogue:index")
