@@ -63,8 +63,10 @@ class TutorialChatConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps(error.frame()))
 
     async def chat_message(self, event):
-        # Per recipient: decode and encode again, as the tutorial does.
-        await self.send(text_data=json.dumps(json.loads(event["text"])))
+        # Per recipient: decode and encode again, as the tutorial does
+        # (compact, so the load generator reads both designs alike).
+        frame = json.loads(event["text"])
+        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
 
     async def chat_deleted(self, event):
         await self.send(text_data=event["text"])

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import selectors, services
@@ -197,10 +197,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return frame
 
     def _call(self, function, **kwargs):
-        # Not thread-sensitive: posts to different rooms run on several
-        # threads (each with its own connection) instead of queueing behind
-        # one; a room's own posts are still serialised by its row lock.
-        return DatabaseSyncToAsync(function, thread_sensitive=False)(**kwargs)
+        return database_sync_to_async(function)(**kwargs)
 
     async def on_message(self, frame: dict) -> None:
         message = await self._call(
