@@ -125,3 +125,23 @@ def test_upload_watch_progress_and_see_a_result_card(
     assert shop_link.get_attribute("href").startswith("/shop/")
     assert "£32.00" in card.inner_text()
     assert "In stock" in card.inner_text()
+
+    # When websockets fail (a proxy that drops them), the script polls the
+    # status URL instead and still shows the result.
+    page.route_web_socket("**/ws/identify/**", lambda socket: socket.close(code=1011))
+    status_polls = []
+    page.on(
+        "request",
+        lambda request: (
+            status_polls.append(request.url)
+            if "/api/identify/" in request.url and request.method == "GET"
+            else None
+        ),
+    )
+    page.locator("[data-identify-input]").set_input_files(
+        {"name": "again.jpg", "mimeType": "image/jpeg", "buffer": _fresh_photo()}
+    )
+    page.get_by_role("button", name="Identify my plant").click()
+    page.locator("[data-identify-result]").first.wait_for()
+    assert status_polls, "the result should have come from polling status_url"
+    assert page.locator("[data-identify-bar]").get_attribute("value") == "100"
