@@ -184,6 +184,7 @@ def related_pages_list(*, page, tags: list | None = None, limit: int = 3) -> lis
     )
     guides = (
         _with_card_images(_public(CareGuidePage.objects.live()))
+        .select_related("species")
         .filter(tagged_items__tag_id__in=tag_ids)
         .exclude(id=page.id)
         .annotate(shared=Count("tagged_items"))
