@@ -49,10 +49,25 @@ SURFACES = {
     "/shop/dashboard/partners/": {"staff"},
     "/shop/dashboard/offers/": {"staff"},
     "/shop/accounts/profile/": EVERYONE - {"anonymous"},
+    # Chat moderation lives in Wagtail's admin, for the Moderators group.
+    "/admin/community/report/": {"moderator"},
+    "/admin/community/message/": {"moderator"},
+    "/admin/community/ban/": {"moderator"},
+    # Visitors' photos and identifications: nobody below superuser.
+    "/admin/identify/identificationrequest/": set(),
     "/api/v2/pages/": EVERYONE,
     "/api/chat/general/messages/": EVERYONE,
     "/metrics": {"staff"},
 }
+
+# Where the site does not yet do what the matrix says: kept out of the matrix
+# and asserted by a strict xfail below, which fails once the gap is closed.
+CHAT_MODERATION_ADMIN = (
+    "/admin/community/report/",
+    "/admin/community/message/",
+    "/admin/community/ban/",
+)
+KNOWN_GAPS = {("moderator", path) for path in CHAT_MODERATION_ADMIN}
 
 # Wagtail's default group rights over the page tree, per role.
 PAGE_PERMISSIONS = {
@@ -79,6 +94,25 @@ GROUP_NAMES = {
 }
 
 
+def _editorial_groups_ensure() -> None:
+    """The site's own definition of Editors and Publishers, where it exists."""
+    try:
+        from cms.services import editorial_workflow_ensure
+    except ImportError:
+        return
+    editorial_workflow_ensure()
+
+
+def _moderators_group_ensure(group: Group) -> None:
+    # The community app's migration grants this; a flushed test database
+    # has lost it, so grant it the same way.
+    permission = Permission.objects.filter(
+        content_type__app_label="community", codename="moderate_chat"
+    ).first()
+    if permission is not None:
+        group.permissions.add(permission)
+
+
 def _role_user(role: str, home_page):
     if role == "anonymous":
         return None
@@ -89,6 +123,8 @@ def _role_user(role: str, home_page):
         password="irrelevant-here",
         is_staff=role == "staff",
     )
+    if role in ("editor", "publisher"):
+        _editorial_groups_ensure()
     if role in WAGTAIL_ROLES:
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
         group.permissions.add(
@@ -105,6 +141,8 @@ def _role_user(role: str, home_page):
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
+        if role == "moderator":
+            _moderators_group_ensure(group)
         user.groups.add(group)
     if role == "staff":
         user.user_permissions.add(
@@ -160,6 +198,8 @@ def test_each_role_reaches_exactly_its_surfaces(client_for, role):
     wrong = []
 
     for path, allowed in SURFACES.items():
+        if (role, path) in KNOWN_GAPS:
+            continue
         response = client.get(path)
         if role in allowed and response.status_code != 200:
             wrong.append(f"{path}: expected 200, got {response.status_code}")
@@ -169,6 +209,20 @@ def test_each_role_reaches_exactly_its_surfaces(client_for, role):
             )
 
     assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="the Moderators group gets only community.moderate_chat; the chat "
+    "modeladmin views also need the models' view permissions",
+)
+def test_moderators_reach_the_chat_moderation_admin(client_for):
+    client = client_for("moderator")
+
+    statuses = {path: client.get(path).status_code for path in CHAT_MODERATION_ADMIN}
+
+    assert statuses == dict.fromkeys(CHAT_MODERATION_ADMIN, 200)
 
 
 @pytest.mark.django_db
