@@ -8,6 +8,7 @@ for an order that rolled back.
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -257,3 +258,50 @@ def product_views_add(*, counts: dict[int, int]) -> int:
                 num_views=F("num_views") + count
             )
     return len(product_ids)
+
+
+CARD_NOTE = re.compile(r"^Payment method: Card \(reference (pi_[A-Za-z0-9_]+)\)\.$")
+
+
+def card_orders_abandoned_cancel(*, older_than_minutes: int = 60) -> int:
+    """Cancel card orders never paid (their stock is reserved meanwhile).
+
+    Stripe's intent is cancelled first; if Stripe refuses (the customer paid
+    after all), the order is left for the webhook to mark paid. Meant for a
+    periodic task; returns how many orders were cancelled.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.exceptions import PaymentFailed
+    from shop.payments.stripe import stripe_client
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    notes = OrderNote.objects.filter(
+        order__status=PENDING,
+        order__date_placed__lt=cutoff,
+        order__sources__isnull=True,
+        message__startswith="Payment method: Card (reference ",
+    ).select_related("order")
+    cancelled = 0
+    for note in notes:
+        match = CARD_NOTE.match(note.message)
+        if match is None:
+            continue
+        try:
+            stripe_client().payment_intent_cancel(intent_id=match.group(1))
+        except PaymentFailed:
+            logger.warning(
+                "Stripe refused to cancel %s; leaving order %s",
+                match.group(1),
+                note.order.number,
+            )
+            continue
+        order_status_change(
+            order_id=note.order_id,
+            new_status=CANCELLED,
+            note="Card payment not completed in time.",
+        )
+        cancelled += 1
+    return cancelled

@@ -55,3 +55,15 @@ def product_views_record(counts: dict[str, int]) -> int:
     from shop.services import product_views_add
 
     return product_views_add(counts={int(pk): n for pk, n in counts.items()})
+
+
+@shared_task(
+    name="shop.tasks.card_orders_abandoned_cancel",
+    soft_time_limit=120,
+    time_limit=180,
+)
+def card_orders_abandoned_cancel(older_than_minutes: int = 60) -> int:
+    """Periodic: give back the stock of card orders nobody paid for."""
+    from shop.services import card_orders_abandoned_cancel as cancel
+
+    return cancel(older_than_minutes=older_than_minutes)

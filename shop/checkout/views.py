@@ -169,8 +169,10 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
 
         order_placed_record(order=order)
         # Staff see how the customer means to pay on the order's page.
+        reference = f" (reference {start.reference})" if start.reference else ""
         order.notes.create(
-            message=f"Payment method: {method.name}.", note_type=OrderNote.SYSTEM
+            message=f"Payment method: {method.name}{reference}.",
+            note_type=OrderNote.SYSTEM,
         )
         if start.instructions:
             self.request.session["checkout_payment_instructions"] = str(

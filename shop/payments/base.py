@@ -23,6 +23,8 @@ class PaymentStart:
 
     redirect_url: str | None = None
     instructions: str = ""
+    # The provider's id for this payment (a Stripe PaymentIntent id).
+    reference: str = ""
 
 
 class PaymentMethod(Protocol):

@@ -180,5 +180,6 @@ class StripeCard:
         return PaymentStart(
             redirect_url=reverse(
                 "checkout:stripe-pay", kwargs={"order_number": order.number}
-            )
+            ),
+            reference=intent["id"],
         )

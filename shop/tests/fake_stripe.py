@@ -8,6 +8,7 @@ to refuse (``fail_with``) to exercise the error paths.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -72,6 +73,9 @@ class FakeStripe:
                     "status": "requires_payment_method",
                 }
             return 200, self.intents_by_key[key]
+        cancel = re.fullmatch(r"/v1/payment_intents/(pi_\w+)/cancel", path)
+        if cancel:
+            return 200, {"id": cancel.group(1), "status": "canceled"}
         return 404, {
             "error": {"type": "invalid_request_error", "message": "No such path"}
         }

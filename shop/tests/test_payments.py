@@ -220,3 +220,26 @@ def test_webhook_paying_the_wrong_amount_does_not_mark_paid(gb, stripe):
     assert response.json()["outcome"] == "amount_mismatch"
     order.refresh_from_db()
     assert order.status == "Pending"
+
+
+def test_abandoned_card_orders_are_cancelled_and_their_stock_released(gb, stripe):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.tasks import card_orders_abandoned_cancel
+
+    plant = PlantFactory(stock=5)
+    _card_checkout(Client(), plant)
+    order = Order.objects.get()
+    assert card_orders_abandoned_cancel(60) == 0  # too recent
+
+    Order.objects.filter(pk=order.pk).update(
+        date_placed=timezone.now() - timedelta(hours=2)
+    )
+    assert card_orders_abandoned_cancel(60) == 1
+
+    order.refresh_from_db()
+    assert order.status == "Cancelled"
+    assert StockRecord.objects.get(product=plant).num_allocated == 0
+    assert stripe.requests[-1]["path"] == "/v1/payment_intents/pi_fake1/cancel"
