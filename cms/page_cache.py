@@ -240,7 +240,12 @@ class PageCacheMiddleware:
                 return response
 
         response = self.get_response(request)
-        if response.streaming or not hasattr(response, "content"):
+        if (
+            response.streaming
+            or not hasattr(response, "content")
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            # Only HTML carries holes; other bodies (images, JSON) pass as they are.
             return response
         body = response.content.decode(response.charset or "utf-8", "replace")
         if self._storable(request, response):

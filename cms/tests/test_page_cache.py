@@ -228,3 +228,18 @@ def test_a_waiting_flash_message_is_shown_not_cached(client, shop_page):
         "Added to your basket"
         not in client.__class__().get("/offers/").content.decode()
     )
+
+
+def test_non_html_responses_pass_through_untouched(rf):
+    from django.http import HttpResponse
+
+    from cms.page_cache import PageCacheMiddleware
+
+    payload = bytes(range(256))
+    middleware = PageCacheMiddleware(
+        lambda request: HttpResponse(payload, content_type="image/png")
+    )
+
+    response = middleware(rf.get("/some/image.png"))
+
+    assert response.content == payload
