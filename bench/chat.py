@@ -250,10 +250,48 @@ def write_results(rows: list[tuple[str, dict]], duration: float) -> None:
             f"{r['closed_by_server'] or '-'} |"
         )
     idle = [r["rss_per_idle_connection_kib"] for name, r in rows if "1,000" in name]
+    by_name = dict(rows)
+    ratios = []
+    for ours, theirs in (
+        ("200 clients / 1 room / 20 msg/s", "baseline (tutorial design): 200 / 1 / 20"),
+        (
+            "1,000 clients / 1 room / 5 msg/s",
+            "baseline (tutorial design): 1,000 / 1 / 5",
+        ),
+    ):
+        a = by_name.get(ours, {}).get("server_cpu_us_per_delivery")
+        b = by_name.get(theirs, {}).get("server_cpu_us_per_delivery")
+        if a and b:
+            ratios.append(f"{b / a:.1f}x ({ours})")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     lines += [
         "",
         f"Server memory per idle connection (RSS growth / connections, 1,000 "
         f"clients): {', '.join(f'{v} KiB' for v in idle)}.",
+        "",
+        f"Deliveries per server CPU-second versus the tutorial design: "
+        f"{'; '.join(ratios) or 'n/a'}. Load average when this was written: {load}"
+        " on 2 cores.",
+        "",
+        "Reading the figures:",
+        '- Nothing was lost in our design in any scenario; "lost" counts frames not',
+        "  received 60 s after posting stopped. The tutorial design lost (or had not",
+        "  delivered after 60 s) a quarter of the 1,000-client room's messages.",
+        "- Latency here is CPU starvation, not design: the machine was shared with",
+        "  other jobs (see load average) and the server process got the 'server CPU'",
+        "  share of one core. The CPU cost per delivery is the portable figure: at",
+        "  ~50-80 us per delivery, a 1,000-member room at 5 msg/s needs ~0.25-0.4 of",
+        "  a core; p99 < 100 ms needs that core to be free.",
+        "- The 50-room scenario is bound by the posting path (about 8 ms of server",
+        "  CPU per post: checks, insert, sequence bump, broadcast), run on Django's",
+        "  one thread-sensitive worker; fan-out is the small part there.",
+        "- Per-message deflate is off (uvicorn --ws-per-message-deflate false):",
+        "  compressing each ~200-byte frame once per recipient was the largest",
+        "  single per-delivery cost in a profile. Production servers should do the",
+        "  same for the chat.",
+        "- The tutorial baseline also exhausted redis-py's 100-connection async pool",
+        "  (MaxConnectionsError on group_add/discard) until the layer's",
+        "  max_connections was raised (CHANNEL_LAYER_MAX_CONNECTIONS, default 1000).",
         "",
     ]
     text = RESULTS.read_text()
@@ -270,7 +308,19 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--only", help="run scenarios whose name contains this")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--rewrite", help="rewrite RESULTS.md from a saved run log (JSON lines)"
+    )
     args = parser.parse_args()
+    if args.rewrite:
+        rows, name = [], None
+        for line in Path(args.rewrite).read_text().splitlines():
+            if line.startswith("-- "):
+                name = line[3:]
+            elif line.startswith("{") and name:
+                rows.append((name, json.loads(line)))
+        write_results(rows, args.duration)
+        return
     if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL"):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
     django_setup()
