@@ -29,6 +29,13 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Run browser tests last: Playwright's sync API keeps an event loop
+    running in the main thread for the rest of the session, after which
+    async tests and async_to_sync calls would fail."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_runtest_setup(item):
     for name, unavailable_reason in SERVICE_MARKERS.items():
         if item.get_closest_marker(name) is None:

@@ -15,7 +15,8 @@ async def test_a_page_renders_through_the_asgi_application(home_page):
 
     assert response["status"] == 200
     assert b"<html" in response["body"]
-    headers = dict(response["headers"])
+    # ASGI header names keep Django's casing; HTTP says they are case-blind.
+    headers = {name.lower(): value for name, value in response["headers"]}
     assert headers[b"x-request-id"]
 
 

@@ -37,10 +37,3 @@ def _private_result_cache(monkeypatch):
     monkeypatch.setattr(
         "identify.services.RAW_CACHE_PREFIX", f"identify:raw:{namespace}:"
     )
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Run browser tests last. Playwright's sync API keeps an event loop
-    running in the main thread for the rest of the session, after which
-    async tests (pytest-asyncio) and async_to_sync calls fail."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -181,7 +181,7 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
             "127.0.0.1",
             "-p",
             str(port),
-            "config.asgi:application",
+            "tests.support.asgi:application",
         ],
         cwd=BASE_DIR,
         env=env,
