@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -123,7 +124,8 @@ def transactional_db(django_db_setup, django_db_blocker):
 
     user_model = get_user_model()
     with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"].startswith("test"), (
+        # PostgreSQL test databases are test_<name>; SQLite's is var/test.sqlite3.
+        assert Path(str(connection.settings_dict["NAME"])).name.startswith("test"), (
             "refusing to run against a non-test database"
         )
         last_user = user_model.objects.order_by("-pk").values_list("pk", flat=True)
