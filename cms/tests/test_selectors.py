@@ -136,3 +136,22 @@ def test_related_pages_share_tags_across_articles_and_guides(
         related = related_pages_list(page=page)
 
     assert related == [both, one]
+
+
+def test_listings_leave_out_pages_behind_a_view_restriction(article_index, guide_index):
+    from wagtail.models import PageViewRestriction
+
+    public = ArticlePageFactory(parent=article_index)
+    private = ArticlePageFactory(parent=article_index)
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+    species = SpeciesFactory()
+    CareGuidePageFactory(parent=guide_index, slug="hidden", species=species)
+    PageViewRestriction.objects.create(
+        page=guide_index, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    assert list(article_list(index_page=article_index)) == [public]
+    assert list(care_guide_list(index_page=guide_index)) == []
+    assert care_guide_urls_for_species([species.id]) == {}
