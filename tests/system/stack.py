@@ -265,6 +265,32 @@ class Stack:
                 os.kill(int(pid), signal.SIGKILL)
         return len(children)
 
+    def last_units_prepare(self, units: int) -> tuple[int, str, int]:
+        """A public plant product with exactly ``units`` in stock, none allocated."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            product_id, slug, stockrecord_id = conn.execute(
+                "SELECT p.id, p.slug, s.id FROM catalogue_product p "
+                "JOIN partner_stockrecord s ON s.product_id = p.id "
+                "WHERE p.is_public ORDER BY p.id LIMIT 1"
+            ).fetchone()
+            conn.execute(
+                "UPDATE partner_stockrecord SET num_in_stock = %s, num_allocated = 0 "
+                "WHERE id = %s",
+                [units, stockrecord_id],
+            )
+        return product_id, f"/shop/catalogue/{slug}_{product_id}/", stockrecord_id
+
+    def stock_get(self, stockrecord_id: int) -> tuple[int, int]:
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            return conn.execute(
+                "SELECT num_in_stock, num_allocated FROM partner_stockrecord WHERE id = %s",
+                [stockrecord_id],
+            ).fetchone()
+
     def identification_attempts(self, request_id: str) -> int | None:
         import psycopg
 

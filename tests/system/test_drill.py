@@ -27,6 +27,7 @@ import ssl
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -378,6 +379,82 @@ def _worker_kill_during_identification(stack: Stack) -> dict:
     return outcome
 
 
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LAST_UNITS = 3
+BUYERS = 8
+
+
+def _checkout_available() -> bool:
+    try:
+        from shop.tests.checkout_flow import ADDRESS  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _guest_checkout(
+    stack: Stack, product_id: int, product_url: str, email: str
+) -> dict:
+    """One guest buys one unit through nginx the way a browser does: the
+    add-to-basket form, then every checkout step; returns what happened."""
+    from shop.tests.checkout_flow import ADDRESS
+
+    steps = [
+        (f"/shop/basket/add/{product_id}/", {"quantity": 1}, product_url),
+        ("/shop/checkout/", {"username": email, "options": "anonymous"}, "/shop/checkout/"),
+        ("/shop/checkout/shipping-address/", ADDRESS, "/shop/checkout/shipping-address/"),
+        ("/shop/checkout/shipping-method/", {"method_code": "standard"}, "/shop/checkout/shipping-method/"),
+        ("/shop/checkout/payment-method/", {"method": "bank-transfer"}, "/shop/checkout/payment-method/"),
+        ("/shop/checkout/preview/", {"action": "place_order"}, "/shop/checkout/preview/"),
+    ]  # fmt: skip
+    statuses = []
+    with _client(stack) as client:
+        for path, data, form_page in steps:
+            page = client.get(form_page)
+            statuses.append(page.status_code)
+            match = CSRF_INPUT.search(page.text)
+            token = match.group(1) if match else client.cookies.get("csrftoken", "")
+            response = client.post(
+                path,
+                data={**data, "csrfmiddlewaretoken": token},
+                headers={"Referer": f"{stack.base_url}{form_page}"},
+            )
+            statuses.append(response.status_code)
+            if response.status_code != 302:
+                return {"ordered": False, "statuses": statuses}
+    return {
+        "ordered": "thank-you" in response.headers.get("location", ""),
+        "statuses": statuses,
+    }
+
+
+def _concurrent_checkouts_of_the_last_units(stack: Stack) -> dict:
+    product_id, product_url, stockrecord_id = stack.last_units_prepare(LAST_UNITS)
+    with ThreadPoolExecutor(max_workers=BUYERS) as pool:
+        outcomes = list(
+            pool.map(
+                lambda n: _guest_checkout(
+                    stack, product_id, product_url, f"drill-buyer-{n}@example.com"
+                ),
+                range(BUYERS),
+            )
+        )
+    in_stock, allocated = stack.stock_get(stockrecord_id)
+    orders = sum(outcome["ordered"] for outcome in outcomes)
+    server_errors = [s for o in outcomes for s in o["statuses"] if s >= 500]
+    result = {
+        "buyers": BUYERS,
+        "units": LAST_UNITS,
+        "orders_placed": orders,
+        "stock_after": {"in_stock": in_stock, "allocated": allocated},
+        "server_errors": len(server_errors),
+    }
+    assert server_errors == [], outcomes
+    assert orders == LAST_UNITS, outcomes
+    assert allocated == in_stock == LAST_UNITS, result
+    return result
+
+
 def _sign_in(stack: Stack) -> str:
     """Signs the demo customer in through nginx; returns the Cookie header."""
     with _client(stack) as client:
@@ -549,8 +626,11 @@ def test_drill(stack):
     else:
         figures["worker_killed_mid_identification"] = "not run: no identify tasks"
 
-    # --- 5: a feature that lands separately -----------------------------------------------------------
-    figures["checkout_no_oversell"] = "not run: not wired into the drill yet"
+    # --- 5: concurrent checkouts of the last units -----------------------------------------------
+    if _checkout_available():
+        figures["checkout_no_oversell"] = _concurrent_checkouts_of_the_last_units(stack)
+    else:
+        figures["checkout_no_oversell"] = "not run: no checkout flow in this tree"
 
     for name in ("worker", "beat", "nginx", "web1", "ws1"):
         assert stack.processes[name].poll() is None, (
