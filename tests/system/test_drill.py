@@ -10,10 +10,12 @@ drill owns. Steps, each asserting its outcome:
    flight; chat clients reconnect to the other server and catch up through
    the history API with no message lost;
 3. stop Redis for 10 s: pages keep answering, /readyz is 503 naming the
-   Redis-backed checks, and everything recovers when Redis returns.
+   Redis-backed checks, and everything recovers when Redis returns;
+4. kill the worker's pool processes during an identification: it finishes
+   once, and its log lines carry the HTTP request's id;
+5. eight guests check out the last three units at once: no oversell.
 
-Steps that need features not in this tree (identification: worker killed
-mid-task; checkout: no oversell) are recorded as not run, with the reason.
+Steps whose feature is missing from the tree are recorded as not run.
 Figures go to var/drill-results.json (and bench/RESULTS.md by hand).
 Bounded: every loop has a duration and a count; only 127.0.0.1 is targeted.
 """
