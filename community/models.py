@@ -58,6 +58,10 @@ class MessageQuerySet(models.QuerySet):
 
 
 class Message(models.Model):
+    # High-volume records, not content: keep them out of Wagtail's reference
+    # index (it cost three queries and a savepoint on every chat message).
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         PUBLISHED = "published", "Published"
         HELD = "held", "Held by the word filter"
@@ -115,6 +119,10 @@ class RestrictionQuerySet(models.QuerySet):
 class Restriction(models.Model):
     """Shared shape of mutes and bans: per room or site-wide, optionally until."""
 
+    # High-volume records, not content: keep them out of Wagtail's reference
+    # index (it cost three queries and a savepoint on every chat message).
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -168,6 +176,10 @@ class Ban(Restriction):
 
 
 class Report(models.Model):
+    # High-volume records, not content: keep them out of Wagtail's reference
+    # index (it cost three queries and a savepoint on every chat message).
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved (message removed)"
@@ -206,6 +218,10 @@ class Report(models.Model):
 
 class ModerationAction(models.Model):
     """The audit log: one row per moderation action, never edited."""
+
+    # High-volume records, not content: keep them out of Wagtail's reference
+    # index (it cost three queries and a savepoint on every chat message).
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         DELETE = "delete", "Deleted a message"
