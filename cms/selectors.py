@@ -25,10 +25,19 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset.exclude(Exists(restricted))
 
 
-def _with_card_images(queryset: QuerySet, field: str = "hero_image") -> QuerySet:
+# What a listing card shows (cms/includes/page_card.html). Page rows are wide;
+# loading only these keeps the SQL (and its compilation) small. The hero image
+# is joined whole: renditions need its focal point and file.
+_CARD_FIELDS = ("title", "url_path", "path", "depth", "intro", "hero_image")
+ARTICLE_CARD_FIELDS = (*_CARD_FIELDS, "date", "reading_minutes")
+GUIDE_CARD_FIELDS = (*_CARD_FIELDS, "species", "species__scientific_name")
+
+
+def _with_card_images(queryset: QuerySet, fields: tuple[str, ...]) -> QuerySet:
     # Renditions come from the "renditions" cache once warm, so only the
     # image rows are joined here.
-    return queryset.select_related(field)
+    related = ["hero_image", *(f for f in fields if f == "species")]
+    return queryset.select_related(*related).only(*fields)
 
 
 # -- cross-app reads ---------------------------------------------------------
@@ -93,7 +102,7 @@ def article_list(*, index_page: Page | None = None, tag: str | None = None) -> Q
         articles = articles.child_of(index_page)
     if tag:
         articles = articles.filter(tags__slug=tag)
-    articles = _with_card_images(articles).select_related("author")
+    articles = _with_card_images(articles, ARTICLE_CARD_FIELDS)
     return articles.order_by("-date", "-first_published_at", "-id")
 
 
@@ -161,7 +170,7 @@ def care_guide_list(
             guides = guides.filter(
                 species__toxic_to_cats=False, species__toxic_to_dogs=False
             )
-    return _with_card_images(guides).select_related("species").order_by("title")
+    return _with_card_images(guides, GUIDE_CARD_FIELDS).order_by("title")
 
 
 # -- related content -----------------------------------------------------------
@@ -176,15 +185,14 @@ def related_pages_list(*, page, tags: list | None = None, limit: int = 3) -> lis
     if not tag_ids:
         return []
     articles = (
-        _with_card_images(_public(ArticlePage.objects.live()))
+        _with_card_images(_public(ArticlePage.objects.live()), ARTICLE_CARD_FIELDS)
         .filter(tagged_items__tag_id__in=tag_ids)
         .exclude(id=page.id)
         .annotate(shared=Count("tagged_items"))
         .order_by("-shared", "-date")[:limit]
     )
     guides = (
-        _with_card_images(_public(CareGuidePage.objects.live()))
-        .select_related("species")
+        _with_card_images(_public(CareGuidePage.objects.live()), GUIDE_CARD_FIELDS)
         .filter(tagged_items__tag_id__in=tag_ids)
         .exclude(id=page.id)
         .annotate(shared=Count("tagged_items"))
