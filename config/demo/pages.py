@@ -75,7 +75,10 @@ def _child(parent: Page, model, slug: str, **fields):
     existing = parent.get_children().filter(slug=slug).specific().first()
     if existing is not None:
         return existing, False
+    tags = fields.pop("tags", [])
     page = model(slug=slug, **fields)
+    if tags:
+        page.tags.add(*tags)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page, True
