@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "identify.tasks.identification_originals_purge",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Card orders reserve stock before payment; unpaid ones must give it back.
+    "shop-cancel-abandoned-card-orders": {
+        "task": "shop.tasks.card_orders_abandoned_cancel",
+        "schedule": crontab(minute="*/15"),
+    },
 }

@@ -25,8 +25,10 @@ def demo_accounts_load() -> dict[str, object]:
             defaults={
                 "email": email,
                 "first_name": first_name,
-                "is_staff": is_superuser
-                or group_name in {"Editors", "Publishers", "Moderators"},
+                # Wagtail admin access comes from the groups' access_admin
+                # permission; is_staff would also open Django's admin and
+                # the shop dashboard, which only the administrator runs.
+                "is_staff": is_superuser,
                 "is_superuser": is_superuser,
             },
         )

@@ -18,9 +18,8 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixtures for the rest of
-    # the session (browser tests run before DB-less ones): it is an error
-    # under check --deploy, and not part of the environment being checked.
+    # DJANGO_ALLOW_ASYNC_UNSAFE, set while a browser test runs, is an error
+    # under check --deploy and not part of the environment being checked.
     full_env = {
         k: v
         for k, v in os.environ.items()

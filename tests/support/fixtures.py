@@ -196,13 +196,18 @@ def asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
-def browser_instance():
+@pytest.fixture
+def browser_instance(monkeypatch):
+    """A headless Chromium for one test.
+
+    Per test, not per session: Playwright's sync API runs an event loop in
+    this thread while it is started, and a loop left running would break
+    every async test that comes after. The test body's ORM calls are plain
+    synchronous code, so Django's async-safety check is lifted meanwhile.
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test body's
-    # ORM calls are still plain synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
