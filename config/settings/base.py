@@ -521,6 +521,12 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+if STRIPE_PUBLISHABLE_KEY:
+    # Stripe.js must load from Stripe and frame its card fields (PCI scope).
+    _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _csp["script-src"].append("https://js.stripe.com")
+    _csp["frame-src"] = ["https://js.stripe.com", "https://hooks.stripe.com"]
+    _csp["connect-src"].append("https://api.stripe.com")
 SHOP_BANK_ACCOUNT = env.str(
     "SHOP_BANK_ACCOUNT", default="Canopy Ltd, sort code 00-00-00, account 00000000"
 )
