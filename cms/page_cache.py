@@ -126,10 +126,17 @@ def page_cache_allow(request: HttpRequest, *, page) -> None:
 
 
 def page_cache_tag_products(request: HttpRequest, product_ids: Iterable[int]) -> None:
-    tags = getattr(request, "page_cache_tags", None)
-    if tags is None:
-        tags = request.page_cache_tags = set()
-    tags.update(product_tag(product_id) for product_id in product_ids)
+    """Stamp the page being rendered with its products' tags.
+
+    Call before reading the products: the versions are read now, so a stock
+    change during the render leaves the stored entry already stale.
+    """
+    versions = getattr(request, "page_cache_versions", None)
+    if versions is None:
+        return  # not rendering for the cache
+    tags = [product_tag(product_id) for product_id in product_ids]
+    if tags:
+        versions.update(_tag_versions(tags, create=True))
 
 
 def product_tag(product_id: int) -> str:
@@ -239,6 +246,9 @@ class PageCacheMiddleware:
                 response["Cache-Control"] = "private, no-cache"
                 return response
 
+        # Versions are read before rendering: a purge while the page renders
+        # makes the entry stored below stale at once, never stamped as fresh.
+        request.page_cache_versions = _tag_versions([SITE_TAG], create=True)
         response = self.get_response(request)
         if (
             response.streaming
@@ -249,13 +259,12 @@ class PageCacheMiddleware:
             return response
         body = response.content.decode(response.charset or "utf-8", "replace")
         if self._storable(request, response):
-            tags = {SITE_TAG, *getattr(request, "page_cache_tags", ())}
             cache.set(
                 key,
                 {
                     "body": body,
                     "content_type": response["Content-Type"],
-                    "versions": _tag_versions(tags, create=True),
+                    "versions": request.page_cache_versions,
                 },
                 _timeout(),
             )

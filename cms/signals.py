@@ -25,11 +25,14 @@ def _page_moved(**kwargs) -> None:
     page_cache_purge([SITE_TAG])
 
 
-def _forget_site_settings(sender, instance, **kwargs) -> None:
+def _forget_site_settings(sender, instance, created=False, **kwargs) -> None:
     from django.core.cache import cache
 
     cache.delete(sender.cache_key(instance.site_id))
-    page_cache_purge([SITE_TAG])
+    # A row created with its defaults (by the first page that reads the
+    # settings) changes nothing a page already shows.
+    if not created:
+        page_cache_purge([SITE_TAG])
 
 
 def _forget_view_restrictions(sender, instance, **kwargs) -> None:

@@ -141,10 +141,10 @@ class CanopyPage(Page):
                 product_ids.setdefault(product_id, None)
         for product_id in self.get_extra_product_ids(request):
             product_ids.setdefault(product_id, None)
+        page_cache_tag_products(request, product_ids)
         context["product_cards"] = product_cards_for_request(
             request, product_ids=list(product_ids)
         )
-        page_cache_tag_products(request, product_ids)
         context["canonical_url"] = self.canonical_url or self.get_full_url(request)
         return context
 

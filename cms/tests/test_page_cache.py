@@ -243,3 +243,23 @@ def test_non_html_responses_pass_through_untouched(rf):
     response = middleware(rf.get("/some/image.png"))
 
     assert response.content == payload
+
+
+def test_a_stock_change_during_a_render_leaves_the_stored_page_stale(
+    client, shop_page, product, monkeypatch
+):
+    from cms import selectors
+    from cms.page_cache import page_cache_purge, product_tag
+
+    original = selectors.product_cards_list
+
+    def cards_then_stock_changes(**kwargs):
+        cards = original(**kwargs)
+        page_cache_purge([product_tag(product.pk)])  # another process, mid-render
+        return cards
+
+    monkeypatch.setattr(selectors, "product_cards_list", cards_then_stock_changes)
+    client.get("/offers/")
+    monkeypatch.setattr(selectors, "product_cards_list", original)
+
+    assert client.get("/offers/")["X-Page-Cache"] == "miss"
