@@ -28,6 +28,12 @@ app.conf.beat_schedule = {
         "task": "identify.tasks.identification_originals_purge",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Wagtail's scheduled publishing has no clock of its own: editors expect a
+    # page set to go live at 09:00 to be live by 09:01.
+    "cms-publish-scheduled-pages": {
+        "task": "cms.tasks.scheduled_pages_publish",
+        "schedule": crontab(),
+    },
     # Card orders reserve stock before payment; unpaid ones must give it back.
     "shop-cancel-abandoned-card-orders": {
         "task": "shop.tasks.card_orders_abandoned_cancel",
