@@ -17,3 +17,16 @@ def test_the_app_serialises_json_only():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_reject_on_worker_lost is True
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+
+    unknown = {
+        name: entry["task"]
+        for name, entry in app.conf.beat_schedule.items()
+        if entry["task"] not in app.tasks
+    }
+    assert unknown == {}
