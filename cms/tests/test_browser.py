@@ -2,12 +2,7 @@
 with a product grid and submits it, a publisher approves it, a visitor sees it
 with live prices."""
 
-import mimetypes
-from urllib.parse import urlparse
-
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
-from django.contrib.staticfiles import finders
 
 import pytest
 
@@ -19,30 +14,8 @@ from .factories import ArticleIndexPageFactory, PlantProductFactory, UserFactory
 PASSWORD = "leafy-green-42"
 
 
-def _serve_static(page) -> None:
-    """The test server runs with DEBUG off; answer /static/ from the finders
-    (a web server does it in production)."""
-
-    def handle(route):
-        path = urlparse(route.request.url).path.removeprefix(django_settings.STATIC_URL)
-        found = finders.find(path)
-        if not found:
-            route.fulfill(status=404, body="")
-            return
-        with open(found, "rb") as handle_file:
-            route.fulfill(
-                status=200,
-                body=handle_file.read(),
-                content_type=mimetypes.guess_type(found)[0]
-                or "application/octet-stream",
-            )
-
-    page.route("**/static/**", handle)
-
-
 def _sign_in(browser_context, base_url: str, username: str):
     page = browser_context.new_page()
-    _serve_static(page)
     page.goto(f"{base_url}/admin/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

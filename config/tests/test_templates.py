@@ -450,32 +450,6 @@ def test_guest_finds_their_order_with_the_email_they_used(client, home_page):
     assert f"Order #{order.number}" in right.content.decode()
 
 
-def _serve_static_files(page) -> None:
-    """The test server runs without DEBUG and serves no static files; answer
-    /static/ requests from the staticfiles finders so CSS and JS really load."""
-    from pathlib import Path
-    from urllib.parse import urlparse
-
-    from django.contrib.staticfiles import finders
-
-    content_types = {".css": "text/css", ".js": "text/javascript"}
-
-    def handle(route) -> None:
-        path = urlparse(route.request.url).path.removeprefix("/static/")
-        found = finders.find(path)
-        if not found:
-            route.fulfill(status=404, body="")
-            return
-        file = Path(found)
-        route.fulfill(
-            status=200,
-            body=file.read_bytes(),
-            content_type=content_types.get(file.suffix, "application/octet-stream"),
-        )
-
-    page.route("**/static/**", handle)
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_site_and_oscar_scripts_run_under_the_csp_and_work_by_keyboard(
@@ -495,7 +469,6 @@ def test_site_and_oscar_scripts_run_under_the_csp_and_work_by_keyboard(
             and problems.append(f"{response.status} {response.url}")
         ),
     )
-    _serve_static_files(page)
     page.set_viewport_size({"width": 390, "height": 800})
     # Reduced motion also makes the skip link appear without a transition.
     page.emulate_media(reduced_motion="reduce")

@@ -4,12 +4,6 @@ This one uses the real care-guide and product resolvers (cms and shop), so
 the card's links are the ones a customer would follow.
 """
 
-import mimetypes
-from urllib.parse import urlparse
-
-from django.conf import settings as django_settings
-from django.contrib.staticfiles import finders
-
 import pytest
 
 from .factories import drawing_jpeg, library_with_photos
@@ -28,27 +22,6 @@ def _fresh_photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=92)
     return buffer.getvalue()
-
-
-def _serve_static(page) -> None:
-    """The test server runs with DEBUG off and nothing serves /static/ (a web
-    server does in production): answer those requests from the finders."""
-
-    def handle(route):
-        path = urlparse(route.request.url).path.removeprefix(django_settings.STATIC_URL)
-        found = finders.find(path)
-        if not found:
-            route.fulfill(status=404, body="")
-            return
-        with open(found, "rb") as handle_file:
-            route.fulfill(
-                status=200,
-                body=handle_file.read(),
-                content_type=mimetypes.guess_type(found)[0]
-                or "application/octet-stream",
-            )
-
-    page.route("**/static/**", handle)
 
 
 @pytest.mark.browser
@@ -83,8 +56,6 @@ def test_upload_watch_progress_and_see_a_result_card(
         title="Identify a plant",
         body=[("identification", {"heading": "What plant is this?", "intro": ""})],
     )
-
-    _serve_static(page)
     errors = []
     page.on(
         "console",

@@ -1,12 +1,7 @@
 """A real browser: find a plant by a filter, add it, check out as a guest,
 see the confirmation."""
 
-import mimetypes
 from decimal import Decimal
-from urllib.parse import urlparse
-
-from django.conf import settings as django_settings
-from django.contrib.staticfiles import finders
 
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
@@ -17,28 +12,6 @@ from .factories import PlantFactory, SpeciesFactory, country_gb
 
 Order = get_model("order", "Order")
 ProductCategory = get_model("catalogue", "ProductCategory")
-
-
-def _serve_static(page) -> None:
-    """The test server runs with DEBUG off and nothing serves /static/ (a web
-    server does in production): answer from the finders, so Oscar's scripts
-    (which relax the gateway form's password field) run as in production."""
-
-    def handle(route):
-        path = urlparse(route.request.url).path.removeprefix(django_settings.STATIC_URL)
-        found = finders.find(path)
-        if not found:
-            route.fulfill(status=404, body="")
-            return
-        with open(found, "rb") as static_file:
-            route.fulfill(
-                status=200,
-                body=static_file.read(),
-                content_type=mimetypes.guess_type(found)[0]
-                or "application/octet-stream",
-            )
-
-    page.route("**/static/**", handle)
 
 
 @pytest.mark.browser
@@ -61,7 +34,6 @@ def test_guest_finds_a_pet_safe_plant_buys_it_and_sees_the_confirmation(
         ProductCategory.objects.create(product=product, category=indoor)
 
     # When a guest filters for pet-safe plants
-    _serve_static(page)
     page.goto(f"{asgi_server}/shop/catalogue/")
     page.check("input[name=pet_safe]")
     page.click("#shop-filters button[type=submit]")
