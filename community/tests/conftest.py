@@ -160,10 +160,3 @@ def other_member(transactional_db):
 @pytest.fixture
 def moderator(transactional_db):
     return ModeratorFactory(username="morgan", first_name="Morgan")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Browser tests last: Playwright's sync API keeps an event loop running
-    in the main thread for the rest of the session, and every asyncio test
-    collected after it (websocket tests here and in config/) would fail."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

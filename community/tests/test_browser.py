@@ -1,39 +1,12 @@
 """A real browser: a customer posts, the moderator sees it and deletes it,
 and it vanishes from the customer's page."""
 
-import mimetypes
-from urllib.parse import urlparse
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
-
 import pytest
 
 from .factories import ModeratorFactory, RoomFactory, UserFactory
 from .test_two_processes import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
-
-
-def serve_static(context) -> None:
-    """The test server runs with DEBUG off and serves no /static/: answer
-    those requests from the static finders inside the browser."""
-
-    def handle(route):
-        path = urlparse(route.request.url).path.removeprefix(settings.STATIC_URL)
-        found = finders.find(path)
-        if not found:
-            route.fulfill(status=404, body="")
-            return
-        with open(found, "rb") as file:
-            route.fulfill(
-                status=200,
-                body=file.read(),
-                content_type=mimetypes.guess_type(found)[0]
-                or "application/octet-stream",
-            )
-
-    context.route("**/static/**", handle)
 
 
 @pytest.fixture
@@ -60,7 +33,6 @@ def chat_page(transactional_db):
 def open_as(browser_instance, base_url: str, path: str, user):
     context = browser_instance.new_context()
     context.set_default_timeout(15_000)
-    serve_static(context)
     name, value = session_cookie(user).split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": base_url}])
     page = context.new_page()

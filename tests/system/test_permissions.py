@@ -60,14 +60,6 @@ SURFACES = {
     "/metrics": {"staff"},
 }
 
-# Where the site does not yet do what the matrix says: kept out of the matrix
-# and asserted by a strict xfail below, which fails once the gap is closed.
-CHAT_MODERATION_ADMIN = (
-    "/admin/community/report/",
-    "/admin/community/message/",
-    "/admin/community/ban/",
-)
-KNOWN_GAPS = {("moderator", path) for path in CHAT_MODERATION_ADMIN}
 
 # Wagtail's default group rights over the page tree, per role.
 PAGE_PERMISSIONS = {
@@ -104,13 +96,11 @@ def _editorial_groups_ensure() -> None:
 
 
 def _moderators_group_ensure(group: Group) -> None:
-    # The community app's migration grants this; a flushed test database
-    # has lost it, so grant it the same way.
-    permission = Permission.objects.filter(
-        content_type__app_label="community", codename="moderate_chat"
-    ).first()
-    if permission is not None:
-        group.permissions.add(permission)
+    # The community app's migrations grant these; a flushed test database
+    # has lost them, so grant them the same way.
+    from community.tests.factories import moderators_group
+
+    moderators_group()
 
 
 def _role_user(role: str, home_page):
@@ -198,8 +188,6 @@ def test_each_role_reaches_exactly_its_surfaces(client_for, role):
     wrong = []
 
     for path, allowed in SURFACES.items():
-        if (role, path) in KNOWN_GAPS:
-            continue
         response = client.get(path)
         if role in allowed and response.status_code != 200:
             wrong.append(f"{path}: expected 200, got {response.status_code}")
@@ -209,20 +197,6 @@ def test_each_role_reaches_exactly_its_surfaces(client_for, role):
             )
 
     assert wrong == [], "\n".join(wrong)
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Moderators group gets only community.moderate_chat; the chat "
-    "modeladmin views also need the models' view permissions",
-)
-def test_moderators_reach_the_chat_moderation_admin(client_for):
-    client = client_for("moderator")
-
-    statuses = {path: client.get(path).status_code for path in CHAT_MODERATION_ADMIN}
-
-    assert statuses == dict.fromkeys(CHAT_MODERATION_ADMIN, 200)
 
 
 @pytest.mark.django_db
