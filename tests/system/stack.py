@@ -227,7 +227,8 @@ class Stack:
             name,
             [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.ports.ws[index]), "--workers", "1", "--proxy-headers",
-             "--no-access-log", "--timeout-graceful-shutdown", "10"],
+             "--no-access-log", "--timeout-graceful-shutdown", "10",
+             "--ws-per-message-deflate", "false"],
             self.env(DB_CONN_MAX_AGE="0", PROMETHEUS_MULTIPROC_DIR=str(self.dir / f"prometheus-{name}")),
         )  # fmt: skip
         (self.dir / f"prometheus-{name}").mkdir(exist_ok=True)
