@@ -46,7 +46,7 @@ worker: install ## Run a Celery worker on REDIS_URL (all queues)
 beat: install ## Run Celery beat (periodic tasks)
 	$(BIN)/celery -A config beat --loglevel INFO
 
-bench: install ## Run the benchmarks in bench/ and write bench/RESULTS.md
+bench: install ## Run every benchmark (needs DATABASE_URL + REDIS_URL of its own); outputs in var/bench/
 	$(BIN)/python -m bench.run
 
 lock: ## Re-pin requirements.lock from pyproject.toml
