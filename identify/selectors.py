@@ -92,25 +92,67 @@ def _resolver(setting_name: str):
         return None
 
 
+# Care guide URLs and product summaries cost three queries and a pricing
+# pass, most of a cache hit's time, yet change only when an editor or the
+# shop saves something. So they are cached briefly per species; every save
+# that can change them moves the generation (identify/receivers.py), which
+# retires all entries at once, and the short timeout bounds what no signal
+# announces (bulk updates, an ancestor page renamed without publishing).
+LINKS_CACHE_PREFIX = "identify:links:"
+LINKS_GENERATION_KEY = "identify:links:generation"
+LINKS_CACHE_SECONDS = 60
+
+
 def species_links(species_ids: list[int]) -> tuple[dict[int, str], dict[int, list]]:
-    """Care guide URLs and product summaries, live (prices and stock change)."""
+    """Care guide URLs and product summaries, live (prices and stock change).
+
+    Two Redis round trips when cached (generation, then all species at once).
+    """
     if not species_ids:
         return {}, {}
+    ids = sorted(set(species_ids))
+    generation = cache.get(LINKS_GENERATION_KEY) or "0"
+    prefix = f"{LINKS_CACHE_PREFIX}{generation}:"
+    found = cache.get_many([f"{prefix}{species_id}" for species_id in ids])
+    links = {
+        species_id: found[f"{prefix}{species_id}"]
+        for species_id in ids
+        if f"{prefix}{species_id}" in found
+    }
+    missing = [species_id for species_id in ids if species_id not in links]
+    if missing:
+        guide_urls = _resolve("IDENTIFY_CARE_GUIDE_URLS", missing)
+        summaries = _resolve("IDENTIFY_PRODUCT_SUMMARIES", missing)
+        fresh = {
+            species_id: {
+                "guide": (guide_urls or {}).get(species_id),
+                "products": (summaries or {}).get(species_id, []),
+            }
+            for species_id in missing
+        }
+        links.update(fresh)
+        if guide_urls is not None and summaries is not None:
+            # a failed lookup is retried next time, never remembered
+            cache.set_many(
+                {f"{prefix}{k}": v for k, v in fresh.items()},
+                timeout=LINKS_CACHE_SECONDS,
+            )
     return (
-        _resolve("IDENTIFY_CARE_GUIDE_URLS", species_ids),
-        _resolve("IDENTIFY_PRODUCT_SUMMARIES", species_ids),
+        {k: v["guide"] for k, v in links.items() if v["guide"]},
+        {k: v["products"] for k, v in links.items() if v["products"]},
     )
 
 
-def _resolve(setting_name: str, species_ids: list[int]) -> dict:
+def _resolve(setting_name: str, species_ids: list[int]) -> dict | None:
+    """The resolver's answer; None if it is missing or failed."""
     resolver = _resolver(setting_name)
     if resolver is None:
-        return {}
+        return None
     try:
         return resolver(species_ids)
     except Exception:  # noqa: BLE001 - links are extras; a result never fails for them
         logger.exception("%s failed; results carry no links", setting_name)
-        return {}
+        return None
 
 
 def identification_result_body(request: IdentificationRequest) -> dict:

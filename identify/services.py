@@ -37,6 +37,7 @@ from .models import (
     Organ,
 )
 from .selectors import (
+    LINKS_GENERATION_KEY,
     identification_cached_get,
     identification_frame,
     identification_group_name,
@@ -432,6 +433,24 @@ def identification_request_fail_permanently(*, request_id: str, detail: str) -> 
     request = IdentificationRequest.objects.filter(pk=request_id).first()
     if request is not None and not request.is_finished:
         _identification_fail(request, "identification_failed", detail)
+
+
+# --- links cache -------------------------------------------------------------------
+
+
+def species_links_invalidate() -> None:
+    """Retire every cached care-guide/product link after a change to them.
+
+    A new generation now, so this process reads fresh links at once, and
+    again after the commit: a request that read the old rows while the
+    transaction was open may have cached them under the first new one.
+    """
+
+    def bump() -> None:
+        cache.set(LINKS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 # --- ownership and retention ------------------------------------------------------------

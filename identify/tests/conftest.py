@@ -26,8 +26,9 @@ def _identify_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _private_result_cache(monkeypatch):
-    """Each test gets its own result-cache namespace in the shared cache, so
-    a result remembered by another test (or run) is never a cache hit here."""
+    """Each test gets its own result- and link-cache namespace in the shared
+    cache, so a result or link remembered by another test (or run, with
+    other resolvers) is never a cache hit here."""
     import uuid
 
     namespace = uuid.uuid4().hex[:12]
@@ -36,4 +37,7 @@ def _private_result_cache(monkeypatch):
     )
     monkeypatch.setattr(
         "identify.services.RAW_CACHE_PREFIX", f"identify:raw:{namespace}:"
+    )
+    monkeypatch.setattr(
+        "identify.selectors.LINKS_CACHE_PREFIX", f"identify:links:{namespace}:"
     )
