@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -64,19 +65,13 @@ class UploadedPhoto:
 def identification_rate_limit_hit(*, owner_key: str) -> None:
     """Count one request for this owner in the current hour; 429 past the limit.
 
-    A fixed one-hour window in the shared cache: ``incr`` is atomic in Redis,
-    so concurrent posts cannot slip past the limit.
+    A fixed one-hour window in the shared cache, counted atomically so
+    concurrent posts cannot slip past the limit.
     """
     limit = settings.IDENTIFY_RATE_LIMIT_PER_HOUR
     now = time.time()
     window = int(now // 3600)
-    key = f"identify:rate:{owner_key}:{window}"
-    cache.add(key, 0, timeout=3600 + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600 + 60)
-        count = 1
+    count = _window_count(f"identify:rate:{owner_key}:{window}", timeout=3600 + 60)
     if count > limit:
         retry_after = int((window + 1) * 3600 - now) + 1
         raise ApiError(
@@ -86,6 +81,27 @@ def identification_rate_limit_hit(*, owner_key: str) -> None:
             429,
             retry_after=retry_after,
         )
+
+
+def _window_count(key: str, *, timeout: int) -> int:
+    """Add one to the counter at ``key`` (created with ``timeout``); the new count."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # ``cache`` is a proxy to it
+    if isinstance(backend, RedisCache):
+        # One round trip instead of three (add, then exists + incrby inside
+        # Django's incr): create-if-missing and increment in one MULTI/EXEC,
+        # which also closes the gap where the key could expire in between.
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)
+        pipe = client.pipeline(transaction=True)
+        pipe.set(redis_key, 0, ex=timeout, nx=True)
+        pipe.incr(redis_key)
+        return int(pipe.execute()[1])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 # --- submit --------------------------------------------------------------------------
