@@ -6,7 +6,10 @@ from functools import cache
 
 from django.conf import settings
 
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's chromium; CHROMIUM_PATH points elsewhere (or nowhere, to skip).
+CHROMIUM_PATH = (
+    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ("/usr/bin/chromium")
+)
 
 
 @cache
@@ -31,7 +34,7 @@ def redis_unavailable_reason() -> str | None:
 
 @cache
 def browser_unavailable_reason() -> str | None:
-    if not (os.path.exists(CHROMIUM_PATH) or shutil.which("chromium")):
+    if not os.path.exists(CHROMIUM_PATH):
         return f"Chromium not installed at {CHROMIUM_PATH}"
     try:
         import playwright  # noqa: F401
