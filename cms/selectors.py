@@ -201,3 +201,62 @@ def related_pages_list(*, page, tags: list | None = None, limit: int = 3) -> lis
     combined = [*articles, *guides]
     combined.sort(key=lambda item: -item.shared)
     return combined[:limit]
+
+
+# -- image renditions ------------------------------------------------------------
+# What the templates ask of each image; keep in step with them. A primed image
+# answers only these specs without a lookup, so every spec its template uses
+# must be listed (a missing one would be regenerated from the original file).
+CARD_IMAGE_SPECS = ("fill-480x320-c60", "fill-960x640-c60")  # page_card.html
+HERO_IMAGE_SPECS = (  # hero.html
+    "fill-480x360-c75",
+    "fill-960x720-c75",
+    "fill-1440x1080-c75",
+)
+SHARE_IMAGE_SPECS = ("fill-1200x630",)  # page.html's og:image
+
+
+def image_renditions_prime(specs_by_image: Iterable[tuple[object, Iterable[str]]]):
+    """Load the renditions of many images from the renditions cache at once.
+
+    Wagtail looks renditions up one image at a time (a cache round trip per
+    image) and writes every cache hit back to the cache (a second round trip).
+    One ``get_many`` for all of a page's images, handed to each image as its
+    prefetched renditions, does neither. An image with any rendition missing
+    from the cache is left alone: Wagtail finds or creates it as usual.
+    """
+    from wagtail.images.models import Filter
+
+    wanted: list[tuple[object, list[tuple[str, str]]]] = []
+    for image, specs in specs_by_image:
+        if image is None or image.is_svg():
+            continue  # SVGs swap their filters; let Wagtail handle them
+        rendition_model = image.get_rendition_model()
+        keys = [
+            (
+                spec,
+                rendition_model.construct_cache_key(
+                    image, Filter(spec=spec).get_cache_key(image), spec
+                ),
+            )
+            for spec in dict.fromkeys(specs)
+        ]
+        wanted.append((image, keys))
+    if not wanted:
+        return
+    backend = wanted[0][0].get_rendition_model().cache_backend
+    found = backend.get_many([key for _, keys in wanted for _, key in keys])
+    for image, keys in wanted:
+        renditions = [found.get(key) for _, key in keys]
+        if any(rendition is None for rendition in renditions):
+            continue
+        for rendition in renditions:
+            rendition.image = image  # as Wagtail does for a cache hit
+        image.prefetched_renditions = renditions
+
+
+def card_renditions_prime(items: Iterable) -> None:
+    """Prime the hero images of listing cards (cms/includes/page_card.html)."""
+    image_renditions_prime(
+        (getattr(item, "hero_image", None), CARD_IMAGE_SPECS) for item in items
+    )

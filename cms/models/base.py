@@ -142,11 +142,45 @@ class CanopyPage(Page):
         for product_id in self.get_extra_product_ids(request):
             product_ids.setdefault(product_id, None)
         page_cache_tag_products(request, product_ids)
+        context["share_rendition"] = self._page_images_prime()
         context["product_cards"] = product_cards_for_request(
             request, product_ids=list(product_ids)
         )
         context["canonical_url"] = self.canonical_url or self.get_full_url(request)
         return context
+
+    def _page_images_prime(self):
+        """Load the hero's and share image's renditions in one cache read;
+        return the share image's rendition (page.html's og:image), or None.
+
+        The share rendition is looked up here rather than with ``{% image %}``,
+        whose ``get_rendition`` writes the rendition back to the cache on
+        every render.
+        """
+        from wagtail.images.shortcuts import get_renditions_or_not_found
+
+        from cms.selectors import (
+            HERO_IMAGE_SPECS,
+            SHARE_IMAGE_SPECS,
+            image_renditions_prime,
+        )
+
+        specs_by_image: dict[int, tuple[object, list[str]]] = {}
+        # Every page type with a hero image shows it (cms/includes/hero.html).
+        hero = getattr(self, "hero_image", None)
+        if hero is not None:
+            specs_by_image[id(hero)] = (hero, [*HERO_IMAGE_SPECS])
+        share = self.get_share_image()
+        if share is not None:
+            # Often the hero itself: one instance, so its specs are merged.
+            specs_by_image.setdefault(id(share), (share, []))[1].extend(
+                SHARE_IMAGE_SPECS
+            )
+        image_renditions_prime(specs_by_image.values())
+        if share is None:
+            return None
+        (spec,) = SHARE_IMAGE_SPECS
+        return get_renditions_or_not_found(share, (spec,))[spec]
 
     def serve(self, request, *args, **kwargs):
         from cms.page_cache import page_cache_allow
