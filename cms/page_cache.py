@@ -120,6 +120,8 @@ def page_cache_allow(request: HttpRequest, *, page) -> None:
     Pages behind a view restriction (on them or an ancestor) are never
     stored: their content would reach visitors the restriction keeps out.
     """
+    if not is_recording(request):
+        return  # the cache is off for this request: nothing will be stored
     if any(page.path.startswith(path) for path in restricted_paths()):
         return
     request.page_cache_allowed = True
@@ -158,6 +160,19 @@ def _tag_versions(tags: Iterable[str], *, create: bool) -> dict[str, int]:
         if missing:
             found.update(cache.get_many(missing))
     return {keys[key]: version for key, version in found.items()}
+
+
+def site_version(request: HttpRequest | None = None) -> int | None:
+    """The current version of the site tag (bumped on every publish,
+    unpublish, move, delete, restriction or settings change).
+
+    Reuses the version the middleware read for this request when there is
+    one (no extra round trip). None when the cache cannot be reached.
+    """
+    versions = getattr(request, "page_cache_versions", None)
+    if versions and SITE_TAG in versions:
+        return versions[SITE_TAG]
+    return _tag_versions([SITE_TAG], create=True).get(SITE_TAG)
 
 
 def page_cache_purge(tags: Iterable[str]) -> None:

@@ -39,6 +39,16 @@ def _paginate(request, items, per_page: int):
         return paginator.page(paginator.num_pages)
 
 
+def _paginate_cards(request, items, per_page: int):
+    """A page of listing cards, their images' renditions loaded in one go."""
+    from cms.selectors import card_renditions_prime
+
+    page = _paginate(request, items, per_page)
+    page.object_list = list(page.object_list)
+    card_renditions_prime(page.object_list)
+    return page
+
+
 class HomePage(CanopyPage):
     intro = RichTextField(blank=True)
     hero_image = _hero_image_field()
@@ -74,11 +84,14 @@ class HomePage(CanopyPage):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import article_list, care_guide_list
+        from cms.selectors import article_list, card_renditions_prime, care_guide_list
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = list(article_list()[:3])
         context["featured_guides"] = list(care_guide_list()[:4])
+        card_renditions_prime(
+            [*context["latest_articles"], *context["featured_guides"]]
+        )
         return context
 
 
@@ -130,7 +143,7 @@ class ArticleIndexPage(CanopyPage):
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "").strip()[:100]
         articles = article_list(index_page=self, tag=tag or None)
-        context["articles"] = _paginate(request, articles, ARTICLES_PER_PAGE)
+        context["articles"] = _paginate_cards(request, articles, ARTICLES_PER_PAGE)
         context["current_tag"] = tag
         context["tags"] = article_tag_list()
         return context
@@ -193,11 +206,11 @@ class ArticlePage(CanopyPage):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import related_pages_list
+        from cms.fragments import related_links_html
 
         context = super().get_context(request, *args, **kwargs)
         context["tags"] = tags = list(self.tags.all())
-        context["related_pages"] = related_pages_list(page=self, tags=tags)
+        context["related_html"] = related_links_html(request, page=self, tags=tags)
         # The index is the parent; its URL is this one minus the slug (no query).
         index_url = (self.get_url(request) or "/").rstrip("/").rsplit("/", 1)[0] + "/"
         context["index_url"] = index_url
@@ -222,7 +235,7 @@ class CareGuideIndexPage(CanopyPage):
         context = super().get_context(request, *args, **kwargs)
         filters = CareGuideFilters.from_query(request.GET)
         guides = care_guide_list(index_page=self, filters=filters)
-        context["guides"] = _paginate(request, guides, GUIDES_PER_PAGE)
+        context["guides"] = _paginate_cards(request, guides, GUIDES_PER_PAGE)
         context["filters"] = filters
         return context
 
@@ -301,7 +314,7 @@ class CareGuidePage(CanopyPage):
 
     def get_context(self, request, *args, **kwargs):
         from cms.facts import care_facts_list
-        from cms.selectors import related_pages_list
+        from cms.fragments import related_links_html
 
         context = super().get_context(request, *args, **kwargs)
         cards = context["product_cards"]
@@ -312,5 +325,5 @@ class CareGuidePage(CanopyPage):
             if product_id in cards and cards[product_id].is_available
         ]
         context["tags"] = tags = list(self.tags.all())
-        context["related_pages"] = related_pages_list(page=self, tags=tags)
+        context["related_html"] = related_links_html(request, page=self, tags=tags)
         return context
