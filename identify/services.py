@@ -463,7 +463,11 @@ def species_links_invalidate() -> None:
     """
 
     def bump() -> None:
-        cache.set(LINKS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        try:
+            cache.set(LINKS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:  # noqa: BLE001 - never fail a checkout or a publish for it
+            # the links' short timeout still retires them
+            logger.warning("could not retire the cached species links", exc_info=True)
 
     bump()
     transaction.on_commit(bump)
