@@ -7,6 +7,9 @@ the site tag (publish, unpublish, move, delete, view restriction change)
 retires every stored fragment at once, with no key scanning.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
@@ -15,7 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cms.page_cache import site_version
 
+T = TypeVar("T")
+
 _RELATED_PREFIX = "cms:fragment:related:v1:"
+_TREE_READ_PREFIX = "cms:fragment:tree-read:v1:"
 # A day: stale entries are retired by the version in the key, this only
 # bounds what a page nobody visits keeps in Redis.
 _FRAGMENT_TIMEOUT = 60 * 60 * 24
@@ -57,3 +63,24 @@ def related_links_html(request: HttpRequest, *, page, tags: list) -> SafeString:
         cache.set(key, html, _FRAGMENT_TIMEOUT)
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
+
+
+def tree_read_cached(request: HttpRequest, name: str, read: Callable[[], T]) -> T:
+    """``read()``, kept until the tree changes (the site tag's version).
+
+    For reads of published pages only (the home page's latest articles and
+    featured guides, the article tags): the same for every visitor and
+    changed only by what bumps the site tag. A preview reads fresh.
+    """
+    if getattr(request, "is_preview", False):
+        return read()
+    version = site_version(request)
+    if version is None:
+        return read()  # the cache is away: no version to key by
+    key = f"{_TREE_READ_PREFIX}{name}:{version}"
+    cache = _cache()
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, _FRAGMENT_TIMEOUT)
+    return value

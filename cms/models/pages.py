@@ -84,11 +84,16 @@ class HomePage(CanopyPage):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from cms.fragments import tree_read_cached
         from cms.selectors import article_list, card_renditions_prime, care_guide_list
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = list(article_list()[:3])
-        context["featured_guides"] = list(care_guide_list()[:4])
+        context["latest_articles"] = tree_read_cached(
+            request, "home-latest-articles", lambda: list(article_list()[:3])
+        )
+        context["featured_guides"] = tree_read_cached(
+            request, "home-featured-guides", lambda: list(care_guide_list()[:4])
+        )
         card_renditions_prime(
             [*context["latest_articles"], *context["featured_guides"]]
         )
@@ -138,6 +143,7 @@ class ArticleIndexPage(CanopyPage):
     template = "cms/article_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from cms.fragments import tree_read_cached
         from cms.selectors import article_list, article_tag_list
 
         context = super().get_context(request, *args, **kwargs)
@@ -145,7 +151,7 @@ class ArticleIndexPage(CanopyPage):
         articles = article_list(index_page=self, tag=tag or None)
         context["articles"] = _paginate_cards(request, articles, ARTICLES_PER_PAGE)
         context["current_tag"] = tag
-        context["tags"] = article_tag_list()
+        context["tags"] = tree_read_cached(request, "article-tags", article_tag_list)
         return context
 
 

@@ -89,3 +89,22 @@ def test_an_image_with_a_rendition_missing_is_left_to_wagtail():
     assert not hasattr(fresh, "prefetched_renditions")
     renditions = fresh.get_renditions(*CARD_IMAGE_SPECS)
     assert list(renditions) == list(CARD_IMAGE_SPECS)
+
+
+def test_home_lists_are_reused_until_a_page_is_published(
+    client, home_page, article_index, page_cache_off
+):
+    # Given the home page rendered once with one article
+    ArticlePageFactory(parent=article_index, title="Early article")
+    assert "Early article" in client.get("/").content.decode()
+
+    # When it is rendered again, then the listing queries are not run
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not any("cms_articlepage" in query["sql"] for query in queries)
+
+    # When another article is published, then it shows at once
+    ArticlePageFactory(parent=article_index, title="Fresh article")
+    html = client.get("/").content.decode()
+    assert "Fresh article" in html
+    assert "Early article" in html
