@@ -8,6 +8,7 @@ events (ban, sign-out, deactivation) come through this socket's own channel.
 
 import asyncio
 import json
+import logging
 import time
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from redis.exceptions import RedisError
 
 from . import selectors, services
 from .broadcast import user_group
@@ -22,6 +24,8 @@ from .exceptions import ChatError
 from .fanout import CLOSE_TRY_AGAIN_LATER, room_fanout
 from .frames import frame_text, message_frame, room_frame
 from .metrics import chat_connections_open, chat_connections_shed_total
+
+logger = logging.getLogger(__name__)
 
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -57,6 +61,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     room = None
     joined = False
     counted = False
+    in_user_group = False
     writer: asyncio.Task | None = None
     shed_task: asyncio.Task | None = None
 
@@ -85,6 +90,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(
                 user_group(self.user.pk), self.channel_name
             )
+            self.in_user_group = True
         # Subscribe before reading history: whatever commits after the read
         # arrives live, whatever came before is in history (deduplicated by seq).
         online = await room_fanout().join(self.room.pk, self)
@@ -128,16 +134,31 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         await self.close(code=code)
 
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A failing channel layer (Redis gone) ends the consumer without a
+            # websocket.disconnect: release the room all the same, or this
+            # process's hub keeps feeding a dead socket and counting it online.
+            await self.disconnect(1011)
+
     async def disconnect(self, code: int) -> None:
+        """Runs once or twice (the close, then __call__'s exit): idempotent."""
         if self.writer is not None:
             self.writer.cancel()
         if self.joined:
             self.joined = False
             await room_fanout().leave(self.room.pk, self)
-        if self.room is not None and self.user.is_authenticated:
-            await self.channel_layer.group_discard(
-                user_group(self.user.pk), self.channel_name
-            )
+        if self.in_user_group:
+            self.in_user_group = False
+            try:
+                await self.channel_layer.group_discard(
+                    user_group(self.user.pk), self.channel_name
+                )
+            except (RedisError, OSError):
+                # The group's membership expires on its own.
+                logger.warning("chat socket left its user group without Redis")
         if self.counted:
             self.counted = False
             chat_connections_open.dec()

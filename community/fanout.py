@@ -73,8 +73,10 @@ class RoomFanout:
                 await self._start()
             local = self.rooms.get(room_id)
             if local is None:
-                local = self.rooms[room_id] = LocalRoom()
+                # Subscribe first: a room kept after a failed subscription
+                # (Redis away) would never subscribe again.
                 await self.layer.group_add(room_group(room_id), self.channel)
+                local = self.rooms[room_id] = LocalRoom()
             local.sockets.add(socket)
         await self._presence_call(self.presence.add, room_id, [socket.channel_name])
         local.announce = True
@@ -95,7 +97,11 @@ class RoomFanout:
                 local.announce = True
             else:
                 del self.rooms[room_id]
-                await self.layer.group_discard(room_group(room_id), self.channel)
+                try:
+                    await self.layer.group_discard(room_group(room_id), self.channel)
+                except (RedisError, OSError):
+                    # Redis is away: the membership expires on its own.
+                    logger.exception("chat fan-out could not leave room %s", room_id)
                 # Nobody here any more: other processes still need to hear it.
                 await self._send_presence_event(room_id)
             if not self.rooms:
@@ -199,8 +205,13 @@ class RoomFanout:
         if heartbeat:
             members = [socket.channel_name for socket in local.sockets]
             await self._presence_call(self.presence.add, room_id, members)
-            # Group membership in the Redis layer expires; renew it.
-            await self.layer.group_add(room_group(room_id), self.channel)
+            # Group membership in the Redis layer expires; renew it. Without
+            # Redis, try again next beat: an exception here would end the
+            # tick task, and with it gap detection, for good.
+            try:
+                await self.layer.group_add(room_group(room_id), self.channel)
+            except (RedisError, OSError):
+                logger.exception("chat fan-out could not renew room %s", room_id)
             local.recount = True
         if local.announce:
             local.announce = False

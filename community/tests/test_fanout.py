@@ -11,7 +11,7 @@ from community import fanout
 from community.broadcast import room_group
 from community.consumers import ChatConsumer
 
-from .conftest import ChatClient
+from .conftest import TIMEOUT, ChatClient
 
 pytestmark = [pytest.mark.asyncio]
 
@@ -74,3 +74,22 @@ async def test_a_full_outbox_sheds_the_socket_instead_of_dropping():
 
     assert closed == [1013]
     assert consumer.outbox.qsize() == 2
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("transactional_db", "flush_layer")
+async def test_a_consumer_that_dies_without_a_disconnect_leaves_the_room(room):
+    # Given a reader whose consumer then fails on its channel-layer side (as
+    # every consumer does when Redis goes away): no websocket.disconnect comes
+    client = ChatClient("general")
+    await client.connect()
+    hub = fanout.room_fanout()
+    (socket,) = hub.rooms[room.pk].sockets
+    # When an event the consumer cannot handle ends it with an exception
+    await get_channel_layer().send(socket.channel_name, {"type": "no.such.event"})
+    with pytest.raises(ValueError, match="No handler"):
+        await client.communicator.wait(TIMEOUT)
+
+    # Then it left the room: the hub neither feeds nor counts a dead socket
+    assert room.pk not in hub.rooms
+    assert hub.channel is None
