@@ -292,6 +292,17 @@ class Stack:
                 [stockrecord_id],
             ).fetchone()
 
+    def orders_get(self, guest_email: str) -> list[str]:
+        """The numbers of a guest's orders, straight from the database."""
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            rows = conn.execute(
+                "SELECT number FROM order_order WHERE guest_email = %s ORDER BY number",
+                [guest_email],
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def identification_attempts(self, request_id: str) -> int | None:
         import psycopg
 

@@ -10,7 +10,11 @@ drill owns. Steps, each asserting its outcome:
    flight; chat clients reconnect to the other server and catch up through
    the history API with no message lost;
 3. stop Redis for 10 s: pages keep answering, /readyz is 503 naming the
-   Redis-backed checks, and everything recovers when Redis returns;
+   Redis-backed checks, and everything recovers when Redis returns; chat
+   readers connected before the outage see it (their sockets close, or it
+   is recorded that they kept working), a member posts during and right
+   after it, and afterwards every reader holds every stored message once;
+   an order placed before the outage is still there;
 4. kill the worker's pool processes during an identification: it finishes
    once, and its log lines carry the HTTP request's id;
 5. eight guests check out the last three units at once: no oversell.
@@ -21,9 +25,11 @@ Bounded: every loop has a duration and a count; only 127.0.0.1 is targeted.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import ssl
 import sys
@@ -140,13 +146,24 @@ class ChatClients:
 
     ROOM = "general"
 
-    def __init__(self, stack: Stack, cookie: str, readers: int):
+    def __init__(self, stack: Stack, cookie: str, readers: int, poster: bool = True):
         self.stack = stack
         self.cookie = cookie
         self.readers = readers
+        self.poster = poster
         self.received: list[set[str]] = [set() for _ in range(readers)]
         self.reconnects = [0] * readers
         self.caught_up = [0] * readers
+        # What the readers were told when something went wrong: close codes
+        # other than 1000, error frames, refused connections (monotonic time).
+        self.closes: list[tuple[float, int | None]] = []
+        self.error_frames: list[dict] = []
+        self.refused: list[float] = []
+        # The same message twice on one connection would be a fan-out bug
+        # (history plus catch-up overlapping is expected and deduplicated).
+        self.duplicates = [0] * readers
+        # When each connection that worked began (its history frame arrived).
+        self.sessions: list[list[float]] = [[] for _ in range(readers)]
         self.posted: list[str] = []
         self.errors: list[str] = []
         self.stop_event = threading.Event()
@@ -212,12 +229,14 @@ class ChatClients:
                     socket = await self._connect(with_cookie=False)
                 except Exception as exc:  # noqa: BLE001 - any failure: retry, bounded by stop_event
                     self.errors.append(f"reader {index} connect: {exc!r}")
+                    self.refused.append(time.monotonic())
                     await asyncio.sleep(0.3)
                     continue
                 if not first:
                     self.reconnects[index] += 1
                     last = await self._catch_up(index, last, client)
                 first = False
+                live: set[str] = set()
                 try:
                     async with socket:
                         while not self.stop_event.is_set():
@@ -227,13 +246,21 @@ class ChatClients:
                                 continue
                             frame = json.loads(raw)
                             if frame.get("type") == "history":
+                                self.sessions[index].append(time.monotonic())
                                 for message in frame["messages"]:
                                     self.received[index].add(message["id"])
                             if frame.get("type") == "message":
+                                if frame["id"] in live:
+                                    self.duplicates[index] += 1
+                                live.add(frame["id"])
                                 self.received[index].add(frame["id"])
                                 last = frame["id"]
+                            if frame.get("type") == "error":
+                                self.error_frames.append(frame)
                 except Exception:  # noqa: BLE001, S110 - the socket died: reconnect and catch up
                     pass
+                if not self.stop_event.is_set() and socket.close_code != 1000:
+                    self.closes.append((time.monotonic(), socket.close_code))
             await self._catch_up(index, last, client)
 
     async def _poster(self) -> None:
@@ -272,23 +299,65 @@ class ChatClients:
                 pass
 
     async def _main(self) -> None:
-        await asyncio.gather(
-            self._poster(), *(self._reader(i) for i in range(self.readers))
-        )
+        posters = [self._poster()] if self.poster else []
+        await asyncio.gather(*posters, *(self._reader(i) for i in range(self.readers)))
 
-    def server_messages(self) -> set[str]:
-        ids: set[str] = set()
+    def hold_everything(self, server_ids: set[str]) -> bool:
+        return all(server_ids <= set(received) for received in self.received)
+
+    def server_history(self) -> list[dict]:
+        """Every message stored after the baseline, as the history API pages it."""
+        messages: list[dict] = []
         after = self.baseline
         with _client(self.stack) as client:
             for _ in range(50):
                 query = f"?after={after}&limit=100" if after else "?limit=100"
                 body = client.get(f"/api/chat/{self.ROOM}/messages/{query}").json()
                 for message in body["messages"]:
-                    ids.add(message["id"])
+                    messages.append(message)
                     after = message["id"]
                 if not body["has_more"]:
                     break
-        return ids
+        return messages
+
+    def server_messages(self) -> set[str]:
+        return {message["id"] for message in self.server_history()}
+
+
+def _chat_socket(stack: Stack, cookie: str):
+    """A member's own socket, driven from the test's thread."""
+    from websockets.sync.client import connect
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return connect(
+        f"wss://127.0.0.1:{stack.ports.https}/ws/chat/{ChatClients.ROOM}/",
+        ssl=context,
+        origin=stack.base_url,
+        additional_headers={"Cookie": cookie},
+        open_timeout=5,
+    )
+
+
+def _chat_post(socket, body: str, wait: float = 2.0) -> str:
+    """Post over the socket; what the member saw: echoed, an error, a close."""
+    from websockets.exceptions import ConnectionClosed
+
+    try:
+        socket.send(json.dumps({"type": "message", "body": body}))
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            frame = json.loads(socket.recv(timeout=left))
+            if frame.get("type") == "message" and frame.get("body") == body:
+                return "echoed"
+            if frame.get("type") == "error":
+                return f"error frame {frame.get('code')}"
+    except TimeoutError:
+        pass
+    except ConnectionClosed:
+        return f"socket closed {socket.close_code}"
+    return "no answer"
 
 
 def _json_lines(path: Path) -> list[dict]:
@@ -563,6 +632,29 @@ def test_drill(stack):
     stack.warm_up(0)
 
     # --- 3: Redis away for 10 s ------------------------------------------------------------------
+    # Before the outage: an order, chat readers and a member's socket, all
+    # through nginx; afterwards none of it may be lost.
+    order_email = None
+    if _checkout_available():
+        order_email = f"drill-outage-{secrets.token_hex(4)}@example.com"
+        product_id, product_url, _ = stack.last_units_prepare(1)
+        placed = _guest_checkout(stack, product_id, product_url, order_email)
+        assert placed["ordered"], placed
+        orders_before = stack.orders_get(order_email)
+        assert len(orders_before) == 1, orders_before
+    readers = member = None
+    posts: dict[str, str] = {}
+    if chat:
+        cookie = _sign_in(stack)
+        readers = ChatClients(stack, cookie, CHAT_READERS, poster=False)
+        readers.start()
+        sockets = contextlib.ExitStack()
+        member = sockets.enter_context(_chat_socket(stack, cookie))
+        deadline = time.monotonic() + 15
+        while not all(readers.sessions) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(readers.sessions), f"readers not connected: {readers.errors[-3:]}"
+
     stack.redis_stop()
     down_started = time.monotonic()
     pages_while_down = {}
@@ -587,10 +679,16 @@ def test_drill(stack):
         while time.monotonic() - down_started < REDIS_DOWN_SECONDS:
             ready = client.get("/readyz")
             readyz_seen.append((ready.status_code, ready.json()))
+            if member is not None and not posts and time.monotonic() - down_started > 3:
+                # The member's socket opened before the outage: post on it.
+                posts["drill outage message"] = _chat_post(
+                    member, "drill outage message"
+                )
             time.sleep(1)
     loader.join()
     outcome = {"pages": pages_while_down["result"], "readyz": readyz_seen[-1]}
     stack.redis_start()
+    redis_back = time.monotonic()
     recovered_after = None
     with _client(stack) as client:
         deadline = time.monotonic() + 30
@@ -619,6 +717,95 @@ def test_drill(stack):
     assert {"cache", "channel_layer", "broker"} <= set(body["failed"]), body
     assert recovered_after is not None, "readyz did not recover within 30 s"
     assert after_pages == [200, 200]
+
+    if readers is not None:
+        # Right after Redis returns, the member posts again: on the same
+        # socket if it survived, else on a new one. A socket can still die
+        # then (a pooled Redis connection from before the outage fails on
+        # first use); like a member, try again unless the post was stored.
+        after_body = "drill message after the outage"
+        attempts = []
+        for _ in range(3):
+            try:
+                if member.close_code is not None:
+                    member = sockets.enter_context(_chat_socket(stack, cookie))
+                    attempts.append("new socket: " + _chat_post(member, after_body))
+                else:
+                    attempts.append(_chat_post(member, after_body))
+            except Exception as exc:  # noqa: BLE001 - recorded, then retried
+                attempts.append(f"no socket: {exc!r}")
+            stored = [m["body"] for m in readers.server_history()]
+            if attempts[-1].endswith("echoed") or after_body in stored:
+                break
+        posts[after_body] = "; ".join(attempts)
+        sockets.close()
+        chat_recovered = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if readers.hold_everything(readers.server_messages()):
+                chat_recovered = round(time.monotonic() - redis_back, 1)
+                break
+            time.sleep(0.5)
+        readers.stop()
+        history = readers.server_history()
+        server_ids = {message["id"] for message in history}
+        outage_window = (down_started, redis_back)
+        signals = {
+            "closes": sorted(
+                {
+                    code if code is None else int(code)
+                    for at, code in readers.closes
+                    if at >= outage_window[0]
+                }
+            ),
+            "refused_connects": sum(at >= outage_window[0] for at in readers.refused),
+            "error_frames": sorted({f.get("code") for f in readers.error_frames}),
+        }
+        refused = any(signals.values())
+        # Sockets that worked (got their history) while Redis was away, and
+        # when each reader's last socket, the one it held to the end, began.
+        worked_during = sum(
+            down_started <= at < redis_back for at in sum(readers.sessions, [])
+        )
+        back_after = [
+            round(max(0.0, times[-1] - redis_back), 1) for times in readers.sessions
+        ]
+        figures["redis_down"]["chat"] = {
+            "during_outage": "refused (visible signal)" if refused else "kept working",
+            "signals": signals,
+            "posts": posts,
+            "messages_on_server": len(history),
+            "readers_hold": [
+                len(server_ids & received) for received in readers.received
+            ],
+            "reconnects": readers.reconnects,
+            "sockets_working_during_outage": worked_during,
+            "reader_socket_back_seconds_after_redis_returned": back_after,
+            "caught_up_via_api": readers.caught_up,
+            "duplicates": readers.duplicates,
+            "all_readers_whole_seconds_after_redis_returned": chat_recovered,
+        }
+        # A post the member saw echoed is stored exactly once; one cut off
+        # by a closing socket at most once (it never reached the server).
+        bodies = [message["body"] for message in history]
+        for posted, seen in posts.items():
+            expected = {1} if "echoed" in seen or posted == after_body else {0, 1}
+            assert bodies.count(posted) in expected, (posted, figures["redis_down"])
+        assert len(server_ids) == len(history), "the history API repeated a message"
+        for index, received in enumerate(readers.received):
+            missing = server_ids - received
+            assert not missing, (
+                f"reader {index} lost {len(missing)} message(s)",
+                figures["redis_down"]["chat"],
+            )
+        assert readers.duplicates == [0] * CHAT_READERS, readers.duplicates
+        if refused:  # every reader lost its socket and came back
+            assert all(readers.reconnects), readers.reconnects
+            assert all(times[-1] > down_started for times in readers.sessions)
+        assert chat_recovered is not None
+    if order_email is not None:
+        assert stack.orders_get(order_email) == orders_before
+        figures["redis_down"]["order_placed_before_still_there"] = orders_before
 
     # --- 4: the worker dies during an identification ------------------------------------------------
     if _identify_available():
