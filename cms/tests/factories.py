@@ -1,12 +1,8 @@
 """CMS factories: species, products, images, authors and every page type."""
 
-from decimal import Decimal
-
 from django.contrib.auth import get_user_model
 
 from wagtail.models import Page
-
-from oscar.core.loading import get_model
 
 import factory
 import wagtail_factories
@@ -19,12 +15,8 @@ from cms.models import (
     CareGuidePage,
     LandingPage,
 )
-from identify.models import Species
-
-Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
-Partner = get_model("partner", "Partner")
-StockRecord = get_model("partner", "StockRecord")
+from shop.tests.factories import PlantFactory
+from shop.tests.factories import SpeciesFactory as ShopSpeciesFactory
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,54 +35,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save(update_fields=["password"])
 
 
-class SpeciesFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Species
-        django_get_or_create = ("scientific_name",)
-
-    scientific_name = factory.Sequence(lambda n: f"Plantus exemplaris{n}")
-    slug = factory.LazyAttribute(lambda s: s.scientific_name.lower().replace(" ", "-"))
+class SpeciesFactory(ShopSpeciesFactory):
     common_names = factory.LazyFunction(lambda: ["example plant"])
-    light = "bright_indirect"
-    difficulty = "easy"
-    toxic_to_cats = None
-    toxic_to_dogs = None
 
 
-class PlantProductFactory(factory.django.DjangoModelFactory):
-    """A public standalone product with one stock record (``price``, ``stock``)."""
+class PlantProductFactory(PlantFactory):
+    """A public standalone product with one stock record (``price``, ``stock``),
+    by default not tied to a species."""
 
-    class Meta:
-        model = Product
-        skip_postgeneration_save = True
-
-    structure = "standalone"
-    upc = factory.Sequence(lambda n: f"CMS-TEST-{n}")
-    title = factory.Sequence(lambda n: f"Test plant {n}")
-    product_class = factory.LazyFunction(
-        lambda: ProductClass.objects.get_or_create(
-            slug="plant", defaults={"name": "Plant", "track_stock": True}
-        )[0]
-    )
     species = None
-    is_public = True
-
-    @factory.post_generation
-    def stock(self, create, extracted, **kwargs):
-        if not create:
-            return
-        partner, _ = Partner.objects.get_or_create(
-            code="canopy", defaults={"name": "Canopy"}
-        )
-        StockRecord.objects.create(
-            product=self,
-            partner=partner,
-            partner_sku=self.upc,
-            price_currency="GBP",
-            price=kwargs.get("price", Decimal("20.00")),
-            num_in_stock=10 if extracted is None else extracted,
-            num_allocated=0,
-        )
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):

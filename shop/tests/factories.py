@@ -9,7 +9,7 @@ from oscar.test import factories as oscar_factories
 
 import factory
 
-from identify.models import Species
+from identify.tests.factories import SpeciesFactory as LibrarySpeciesFactory
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -34,14 +34,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save(update_fields=["password"])
 
 
-class SpeciesFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Species
-        django_get_or_create = ("scientific_name",)
+class SpeciesFactory(LibrarySpeciesFactory):
+    """A library species with the facts the shop's filters read."""
 
-    scientific_name = factory.Sequence(lambda n: f"Plantus example{n}")
-    slug = factory.LazyAttribute(lambda s: s.scientific_name.lower().replace(" ", "-"))
-    common_names = factory.LazyFunction(list)
     light = "bright_indirect"
     difficulty = "easy"
 
