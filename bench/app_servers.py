@@ -63,6 +63,44 @@ def wait_for(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"port {port} did not open")
 
 
+def server_stop(process: subprocess.Popen, log=None, timeout: float = 20) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it hangs; closes its log."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if log is not None:
+        log.close()
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(pid: int) -> list[int]:
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return pids
+    for child in children:
+        pids.extend(_process_tree(int(child)))
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (a server's workers)."""
+    total = 0
+    for member in _process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / CLOCK_TICKS
+
+
 ASGI_SERVERS = {"uvicorn", "daphne"}
 
 
@@ -121,13 +159,7 @@ def measure(name: str, args: dict) -> dict:
             results[label] = outcome.summary()
             print(name, label, results[label], flush=True)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server_stop(process, log)
     return results
 
 

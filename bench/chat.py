@@ -17,11 +17,12 @@ import time
 from importlib import import_module
 from pathlib import Path
 
+from bench.app_servers import cpu_seconds
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 SESSIONS_FILE = BASE_DIR / "var" / "bench-chat-sessions.json"
 RESULTS = BASE_DIR / "bench" / "RESULTS.md"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-TICKS = os.sysconf("SC_CLK_TCK")
 
 SCENARIOS = [
     # name, clients, rooms, messages per second, server app
@@ -101,11 +102,6 @@ def bench_rooms(count: int) -> list[str]:
 
     Message.objects.filter(room__slug__in=slugs).delete()
     return slugs
-
-
-def proc_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def proc_rss_bytes(pid: int) -> int:
@@ -191,17 +187,17 @@ def run_scenario(
         connected_line = loadgen.stdout.readline()
         time.sleep(2.5)  # presence announcements settle
         rss_idle = proc_rss_bytes(server.pid)
-        cpu_start = proc_cpu_seconds(server.pid)
-        loadgen_cpu_start = proc_cpu_seconds(loadgen.pid)
+        cpu_start = cpu_seconds(server.pid)
+        loadgen_cpu_start = cpu_seconds(loadgen.pid)
         wall_start = time.monotonic()
         # Read the client's CPU just before it exits (it prints then ends).
         out = loadgen.stdout.read()
         try:
-            loadgen_cpu_total = proc_cpu_seconds(loadgen.pid) - loadgen_cpu_start
+            loadgen_cpu_total = cpu_seconds(loadgen.pid) - loadgen_cpu_start
         except FileNotFoundError:
             loadgen_cpu_total = float("nan")
         loadgen.wait(timeout=duration + 600)
-        cpu = proc_cpu_seconds(server.pid) - cpu_start
+        cpu = cpu_seconds(server.pid) - cpu_start
         wall = time.monotonic() - wall_start
         loadgen_cpu = loadgen_cpu_total
         result = json.loads(out.strip().splitlines()[-1])

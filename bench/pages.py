@@ -20,14 +20,13 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.app_servers import free_port, server_env, wait_for
+from bench.app_servers import cpu_seconds, free_port, server_env, server_stop, wait_for
 from bench.loadgen import load_run
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -38,29 +37,6 @@ PAGES = {
     "/guides/": "/guides/",
     "a guide": "/guides/monstera-deliciosa/",
 }
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _process_tree(pid: int) -> list[int]:
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return pids
-    for child in children:
-        pids.extend(_process_tree(int(child)))
-    return pids
-
-
-def _cpu_seconds(pid: int) -> float:
-    total = 0
-    for member in _process_tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / CLOCK_TICKS
 
 
 def measure_server(*, cached: bool, args) -> dict:
@@ -99,7 +75,7 @@ def measure_server(*, cached: bool, args) -> dict:
                     concurrency=4,
                 )
             )
-            cpu_before = _cpu_seconds(process.pid)
+            cpu_before = cpu_seconds(process.pid)
             outcome = asyncio.run(
                 load_run(
                     host="127.0.0.1",
@@ -110,7 +86,7 @@ def measure_server(*, cached: bool, args) -> dict:
                     max_requests=args.max_requests,
                 )
             )
-            cpu = _cpu_seconds(process.pid) - cpu_before
+            cpu = cpu_seconds(process.pid) - cpu_before
             summary = outcome.summary()
             summary["cpu_ms_per_request"] = (
                 round(cpu * 1000 / outcome.requests, 2) if outcome.requests else None
@@ -118,13 +94,7 @@ def measure_server(*, cached: bool, args) -> dict:
             results[label] = summary
             print("cached" if cached else "uncached", label, summary, flush=True)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server_stop(process, log)
     return results
 
 
@@ -231,12 +201,7 @@ http {{
             )
             return outcome.summary()
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            server_stop(process, timeout=10)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.app_servers import free_port, server_env, wait_for
+from bench.app_servers import free_port, server_env, server_stop, wait_for
 from bench.loadgen import load_run
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -276,13 +275,7 @@ def main() -> None:
             )
             print(rows[-1], flush=True)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server_stop(process, log)
     print("| what | rate | p99 | queries | notes |")
     print("\n".join(rows))
 
