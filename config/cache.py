@@ -1,4 +1,12 @@
-"""A Redis cache that degrades to "always miss" while Redis is away.
+"""Redis caches: one client per connection pool, and one that degrades to
+"always miss" while Redis is away.
+
+Django's RedisCacheClient builds a ``redis.Redis`` for every call, and
+redis-py 8's constructor copies its ~170 response callbacks each time: about
+90 µs of CPU per cache call, more than the round trip itself. A client only
+borrows a connection from its pool for each command, so one client per pool
+is safe to share between threads, and a forked process gets fresh connections
+from the pool as before.
 
 Django's RedisCache raises on connection errors, so a Redis outage would turn
 every cached page into a 500. Here a failed call is logged, answered like a
@@ -13,13 +21,38 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 
 import redis
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 2.0
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._client(connection_pool=self._pools[index])
+            self._clients[index] = client
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
 
 
 def _tolerant(default: Callable[..., Any]):

@@ -39,7 +39,7 @@ if not env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 
 # Redis outages must not turn cached pages into 500s: miss and fall through.
 for _cache in CACHES.values():  # noqa: F405
-    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    if _cache["BACKEND"] == "config.cache.RedisCache":
         _cache["BACKEND"] = "config.cache.TolerantRedisCache"
 
 # Behind TLS the site's own origin is the trusted one for CSRF.

@@ -1,10 +1,13 @@
-"""The tolerant Redis cache: a Redis outage reads as misses, never as a 500."""
+"""Our Redis caches: one client per pool, shared by threads; and the
+tolerant one, for which a Redis outage reads as misses, never as a 500."""
+
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.cache import caches
 
 import pytest
 
-from config.cache import TolerantRedisCache
+from config.cache import RedisCache, TolerantRedisCache
 from config.health import readiness_checks_run
 
 # Nothing listens on port 1: every connection is refused at once.
@@ -80,3 +83,19 @@ def test_readiness_still_reports_the_cache_as_failed(settings):
 
     assert results["cache"].ok is False
     assert "cache did not return" in results["cache"].detail
+
+
+@pytest.mark.redis
+def test_one_client_serves_every_call_and_threads_share_it(settings):
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "shared-client-test"})
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+    def round_trip(n: int) -> tuple[int, object]:
+        cache.set(f"plant-{n}", {"n": n}, 30)
+        return n, cache.get(f"plant-{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = dict(pool.map(round_trip, range(64)))
+
+    assert results == {n: {"n": n} for n in range(64)}
+    cache.delete_many([f"plant-{n}" for n in range(64)])
