@@ -166,13 +166,19 @@ def site_version(request: HttpRequest | None = None) -> int | None:
     """The current version of the site tag (bumped on every publish,
     unpublish, move, delete, restriction or settings change).
 
-    Reuses the version the middleware read for this request when there is
-    one (no extra round trip). None when the cache cannot be reached.
+    Read once per request: the version the middleware read before rendering,
+    or the first one read during it, so everything a render keys by the
+    site version agrees. None when the cache cannot be reached.
     """
     versions = getattr(request, "page_cache_versions", None)
     if versions and SITE_TAG in versions:
         return versions[SITE_TAG]
-    return _tag_versions([SITE_TAG], create=True).get(SITE_TAG)
+    if request is not None and hasattr(request, "_page_cache_site_version"):
+        return request._page_cache_site_version
+    version = _tag_versions([SITE_TAG], create=True).get(SITE_TAG)
+    if request is not None:
+        request._page_cache_site_version = version
+    return version
 
 
 def page_cache_purge(tags: Iterable[str]) -> None:

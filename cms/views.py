@@ -3,6 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wagtail.views import serve as wagtail_serve
+
+from cms.routing import page_route_prime
 from cms.search import site_search
 from cms.selectors import product_cards_for_request
 
@@ -41,3 +44,9 @@ def robots_txt_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def page_serve_view(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's own serve view, with the route taken from the route cache."""
+    page_route_prime(request, path)
+    return wagtail_serve(request, path)

@@ -1,11 +1,13 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.views import page_serve_view
 
 from . import views
 from .metrics import metrics_view
@@ -36,4 +38,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's catch-all serves every other path from the page tree: keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Page paths go to our serve view (Wagtail's, routed from the route cache);
+# it keeps Wagtail's URL name, so page URLs reverse exactly as before.
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, page_serve_view, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

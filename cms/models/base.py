@@ -72,7 +72,7 @@ class CanopyPage(Page):
     # Page cache: whether anonymous-identical output may be stored.
     is_page_cacheable = True
     # Joined in when the page is routed to, so templates do not query them.
-    route_select_related: tuple[str, ...] = ()
+    route_select_related: tuple[str, ...] = ("og_image",)
 
     class Meta:
         abstract = True

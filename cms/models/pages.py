@@ -76,7 +76,7 @@ class HomePage(CanopyPage):
         "cms.CareGuideIndexPage",
     ]
     template = "cms/home_page.html"
-    route_select_related = ("hero_image",)
+    route_select_related = ("hero_image", "og_image")
 
     def route(self, request, path_components):
         if path_components:
