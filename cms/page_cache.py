@@ -127,22 +127,33 @@ def page_cache_allow(request: HttpRequest, *, page) -> None:
     request.page_cache_allowed = True
 
 
-def page_cache_tag_products(request: HttpRequest, product_ids: Iterable[int]) -> None:
-    """Stamp the page being rendered with its products' tags.
+def tag_versions_stamp(
+    request: HttpRequest | None, tags: Iterable[str]
+) -> dict[str, int]:
+    """The current version of each tag (one round trip), stamped on the page
+    being rendered for the cache, if any.
 
-    Call before reading the products: the versions are read now, so a stock
-    change during the render leaves the stored entry already stale.
+    Call before reading what the tags stand for: a change during the render
+    then leaves what the render stores (the page, a fragment) already stale.
+    Tags missing from the answer could not be read (the cache is away).
     """
-    versions = getattr(request, "page_cache_versions", None)
-    if versions is None:
-        return  # not rendering for the cache
-    tags = [product_tag(product_id) for product_id in product_ids]
-    if tags:
-        versions.update(_tag_versions(tags, create=True))
+    tags = list(dict.fromkeys(tags))
+    if not tags:
+        return {}
+    found = _tag_versions(tags, create=True)
+    stamped = getattr(request, "page_cache_versions", None)
+    if stamped is not None:
+        stamped.update(found)
+    return found
 
 
 def product_tag(product_id: int) -> str:
     return f"product:{int(product_id)}"
+
+
+def room_tag(room_id: int) -> str:
+    """A chat room: its recent messages and rules show in its block."""
+    return f"room:{int(room_id)}"
 
 
 # -- tag versions ------------------------------------------------------------------

@@ -66,12 +66,32 @@ def care_guide_urls_for_species(species_ids: Iterable[int]) -> dict[int, str]:
     return urls
 
 
-def product_cards_for_request(request, *, product_ids: Iterable[int]) -> dict:
-    """Cards by product id, priced with the visitor's strategy."""
+def product_cards_for_request(
+    request, *, product_ids: Iterable[int], tag_versions: dict[str, int] | None = None
+) -> dict:
+    """Cards by product id, priced with the visitor's strategy.
+
+    The products' tag versions (``tag_versions``, or read here) must be read
+    before the products, so neither the page nor a kept card can be stored
+    fresher-looking than what it shows.
+    """
+    from cms.page_cache import product_tag, tag_versions_stamp
+
     ids = list(product_ids)
     if not ids:
         return {}
-    cards = product_cards_list(product_ids=ids, strategy=strategy_for_request(request))
+    tags = {product_id: product_tag(product_id) for product_id in ids}
+    if tag_versions is None:
+        tag_versions = tag_versions_stamp(request, tags.values())
+    cards = product_cards_list(
+        product_ids=ids,
+        strategy=strategy_for_request(request),
+        versions={
+            product_id: tag_versions[tag]
+            for product_id, tag in tags.items()
+            if tag in tag_versions
+        },
+    )
     return {card.id: card for card in cards}
 
 

@@ -1,8 +1,13 @@
 """Cache purge only (house style: signals for decoupled invalidation).
 
 Pages are purged when any page is published, unpublished, moved or deleted
-(menus, listings and related links change with the tree), when site settings
-or authors change, and per product when its stock, price or details change.
+(menus, listings and related links change with the tree), when a site, site
+settings, an author, a species (care facts, guide filters) or an image
+changes; per product when its stock, price, images or details change,
+including stock reserved, released or shipped by the shop's conditional
+updates; per chat room when a message is published, hidden or deleted, or
+the room's rules change (public rooms show recent messages without
+JavaScript).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -10,7 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.page_cache import SITE_TAG, page_cache_purge, product_tag
+from cms.page_cache import SITE_TAG, page_cache_purge, product_tag, room_tag
+from shop.signals import stock_levels_changed
 
 
 def _purge_site(**kwargs) -> None:
@@ -62,6 +68,25 @@ def _purge_product(sender, instance, **kwargs) -> None:
     page_cache_purge(tags)
 
 
+def _purge_product_image(sender, instance, **kwargs) -> None:
+    page_cache_purge([product_tag(instance.product_id)])
+
+
+def _purge_stock_levels(sender, product_ids, **kwargs) -> None:
+    page_cache_purge([product_tag(product_id) for product_id in product_ids])
+
+
+def _purge_room(sender, instance, **kwargs) -> None:
+    page_cache_purge([room_tag(instance.pk)])
+
+
+def _purge_room_message(sender, instance, created=False, **kwargs) -> None:
+    # Publishing a message saves its room (the sequence number); a message
+    # created held shows nowhere. Later saves hide, delete or approve it.
+    if not created:
+        page_cache_purge([room_tag(instance.room_id)])
+
+
 def connect() -> None:
     page_published.connect(_purge_site, dispatch_uid="cms_purge_published")
     page_unpublished.connect(_purge_site, dispatch_uid="cms_purge_unpublished")
@@ -83,6 +108,26 @@ def connect() -> None:
     post_delete.connect(
         _purge_stock_record, sender="partner.StockRecord", dispatch_uid="cms_stock_del"
     )
+    for signal in (post_save, post_delete):
+        suffix = id(signal)
+        signal.connect(
+            _purge_product,
+            sender="catalogue.Product",
+            dispatch_uid=f"cms_product_{suffix}",
+        )
+        signal.connect(
+            _purge_product_image,
+            sender="catalogue.ProductImage",
+            dispatch_uid=f"cms_product_image_{suffix}",
+        )
+        for model in ("wagtailcore.Site", "identify.Species", "wagtailimages.Image"):
+            signal.connect(
+                _purge_site, sender=model, dispatch_uid=f"cms_{model}_{suffix}"
+            )
+        signal.connect(
+            _purge_room, sender="community.Room", dispatch_uid=f"cms_room_{suffix}"
+        )
     post_save.connect(
-        _purge_product, sender="catalogue.Product", dispatch_uid="cms_product"
+        _purge_room_message, sender="community.Message", dispatch_uid="cms_message"
     )
+    stock_levels_changed.connect(_purge_stock_levels, dispatch_uid="cms_stock_levels")

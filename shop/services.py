@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Least
 from oscar.core.loading import get_model
 
 from shop.exceptions import InvalidStatusChange, OutOfStock
+from shop.signals import stock_levels_changed
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,14 @@ PENDING, PAID, SHIPPED, DELIVERED, CANCELLED = (
 STOCK_CONSUMED = {SHIPPED, DELIVERED}
 
 
-def stock_allocate(*, stockrecord_id: int, quantity: int, title: str) -> None:
+def _stock_levels_changed(product_id: int | None) -> None:
+    if product_id is not None:  # an order line whose product was deleted
+        stock_levels_changed.send(sender=StockRecord, product_ids=[product_id])
+
+
+def stock_allocate(
+    *, stockrecord_id: int, product_id: int | None, quantity: int, title: str
+) -> None:
     """Reserve ``quantity`` units or raise ``OutOfStock``.
 
     One conditional UPDATE: PostgreSQL locks the row, and a competitor that
@@ -54,16 +62,22 @@ def stock_allocate(*, stockrecord_id: int, quantity: int, title: str) -> None:
         record = StockRecord.objects.filter(pk=stockrecord_id).first()
         available = record.net_stock_level if record else 0
         raise OutOfStock(title, quantity, available)
+    _stock_levels_changed(product_id)
 
 
-def stock_release(*, stockrecord_id: int, quantity: int) -> None:
+def stock_release(
+    *, stockrecord_id: int, product_id: int | None, quantity: int
+) -> None:
     allocated = Coalesce(F("num_allocated"), 0)
     StockRecord.objects.filter(pk=stockrecord_id).update(
         num_allocated=allocated - Least(allocated, quantity)
     )
+    _stock_levels_changed(product_id)
 
 
-def stock_consume(*, stockrecord_id: int, quantity: int) -> None:
+def stock_consume(
+    *, stockrecord_id: int, product_id: int | None, quantity: int
+) -> None:
     """Goods shipped: the reservation becomes a stock decrement."""
     allocated = Coalesce(F("num_allocated"), 0)
     taken = Least(allocated, quantity)
@@ -71,6 +85,7 @@ def stock_consume(*, stockrecord_id: int, quantity: int) -> None:
         num_allocated=allocated - taken,
         num_in_stock=Coalesce(F("num_in_stock"), 0) - taken,
     )
+    _stock_levels_changed(product_id)
 
 
 def order_notifications_queue(*, order: Order, kind: str) -> None:
@@ -122,11 +137,15 @@ def order_status_change(
                 continue
             if new_status == CANCELLED and old_status not in STOCK_CONSUMED:
                 stock_release(
-                    stockrecord_id=line.stockrecord_id, quantity=line.quantity
+                    stockrecord_id=line.stockrecord_id,
+                    product_id=line.product_id,
+                    quantity=line.quantity,
                 )
             elif new_status in STOCK_CONSUMED and old_status not in STOCK_CONSUMED:
                 stock_consume(
-                    stockrecord_id=line.stockrecord_id, quantity=line.quantity
+                    stockrecord_id=line.stockrecord_id,
+                    product_id=line.product_id,
+                    quantity=line.quantity,
                 )
         order.set_status(new_status)
         message = f"Status changed from {old_status} to {new_status}."

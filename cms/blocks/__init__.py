@@ -57,6 +57,26 @@ def product_ids_in(stream_value) -> list[int]:
     return list(seen)
 
 
+def room_ids_in(stream_value) -> list[int]:
+    """Ids of the chat rooms a body embeds, from the raw JSON."""
+    seen: dict[int, None] = {}
+    for item in stream_value.raw_data if stream_value else []:
+        value = item.get("value") or {}
+        if item.get("type") == "chat_room" and value.get("room"):
+            seen.setdefault(int(value["room"]), None)
+    return list(seen)
+
+
+def stream_tags(stream_value) -> list[str]:
+    """Page-cache tags of what a body shows live: its products and rooms."""
+    from cms.page_cache import product_tag, room_tag
+
+    return [
+        *(product_tag(product_id) for product_id in product_ids_in(stream_value)),
+        *(room_tag(room_id) for room_id in room_ids_in(stream_value)),
+    ]
+
+
 __all__ = [
     "BodyStreamBlock",
     "CallToActionBlock",
@@ -77,4 +97,6 @@ __all__ = [
     "RoomChooserBlock",
     "SpeciesChooserBlock",
     "product_ids_in",
+    "room_ids_in",
+    "stream_tags",
 ]

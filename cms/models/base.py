@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -130,21 +131,35 @@ class CanopyPage(Page):
         return queryset.get(id=page_id).route(request, [])
 
     def get_context(self, request, *args, **kwargs):
-        from cms.blocks import product_ids_in
-        from cms.page_cache import page_cache_tag_products
+        from cms.blocks import product_ids_in, stream_tags
+        from cms.page_cache import product_tag, tag_versions_stamp
         from cms.selectors import product_cards_for_request
 
         context = super().get_context(request, *args, **kwargs)
+        streams = self.get_body_streams()
         product_ids: dict[int, None] = {}
-        for stream in self.get_body_streams():
+        for stream in streams:
             for product_id in product_ids_in(stream):
                 product_ids.setdefault(product_id, None)
         for product_id in self.get_extra_product_ids(request):
             product_ids.setdefault(product_id, None)
-        page_cache_tag_products(request, product_ids)
+        # Read before anything they stand for: the page cache and the stream
+        # fragments are stamped with these versions (cms/page_cache.py).
+        tag_versions = tag_versions_stamp(
+            request,
+            [
+                *(product_tag(product_id) for product_id in product_ids),
+                *(tag for stream in streams for tag in stream_tags(stream)),
+            ],
+        )
+        context["stream_tag_versions"] = tag_versions
         context["share_rendition"] = self._page_images_prime()
-        context["product_cards"] = product_cards_for_request(
-            request, product_ids=list(product_ids)
+        # Priced when first asked for: a stream served from its fragment
+        # never asks.
+        context["product_cards"] = SimpleLazyObject(
+            lambda: product_cards_for_request(
+                request, product_ids=list(product_ids), tag_versions=tag_versions
+            )
         )
         context["canonical_url"] = self.canonical_url or self.get_full_url(request)
         return context

@@ -263,3 +263,70 @@ def test_a_stock_change_during_a_render_leaves_the_stored_page_stale(
     monkeypatch.setattr(selectors, "product_cards_list", original)
 
     assert client.get("/offers/")["X-Page-Cache"] == "miss"
+
+
+def test_a_reservation_at_checkout_purges_pages_showing_the_product(
+    client, shop_page, product, django_capture_on_commit_callbacks
+):
+    # The checkout reserves stock with a conditional UPDATE, which sends no
+    # post_save: the shop announces it instead.
+    from shop.services import stock_allocate
+
+    record = product.stockrecords.get()
+    record.num_in_stock = 3
+    record.save()
+    assert "3 left" in client.get("/offers/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_allocate(
+            stockrecord_id=record.pk,
+            product_id=product.pk,
+            quantity=2,
+            title=product.title,
+        )
+    after = client.get("/offers/")
+
+    assert after["X-Page-Cache"] == "miss"
+    assert "1 left" in after.content.decode()
+
+
+def test_a_species_change_purges_its_care_guide(
+    client, guide_index, django_capture_on_commit_callbacks
+):
+    from .factories import CareGuidePageFactory, SpeciesFactory
+
+    cats = 'data-fact="toxic_to_cats"><dt>Cats</dt><dd><span class="badge badge--'
+    species = SpeciesFactory(scientific_name="Ficus lyrata", toxic_to_cats=None)
+    guide = CareGuidePageFactory(parent=guide_index, species=species)
+    assert f"{cats}unknown" in client.get(guide.url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        species.toxic_to_cats = True
+        species.save()
+    after = client.get(guide.url)
+
+    assert after["X-Page-Cache"] == "miss"
+    assert f'{cats}toxic">Toxic</span>' in after.content.decode()
+
+
+def test_a_chat_message_purges_pages_showing_its_room(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    # Readers without JavaScript see a public room's recent messages.
+    from community.models import Room
+    from community.services import chat_message_seed
+
+    room = Room.objects.create(slug="growers", title="Growers")
+    LandingPageFactory(
+        parent=home_page,
+        slug="talk",
+        body=[("chat_room", {"title": "Talk", "room": room, "height": 480})],
+    )
+    assert "No messages yet" in client.get("/talk/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        chat_message_seed(room=room, author=UserFactory(), body="Hello, ferns")
+    after = client.get("/talk/")
+
+    assert after["X-Page-Cache"] == "miss"
+    assert "Hello, ferns" in after.content.decode()

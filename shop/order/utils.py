@@ -29,6 +29,7 @@ class OrderCreator(CoreOrderCreator):
             return
         stock_allocate(
             stockrecord_id=line.stockrecord_id,
+            product_id=line.product_id,
             quantity=line.quantity,
             title=line.product.get_title(),
         )
