@@ -74,6 +74,10 @@ class CanopyPage(Page):
     is_page_cacheable = True
     # Joined in when the page is routed to, so templates do not query them.
     route_select_related: tuple[str, ...] = ("og_image",)
+    # Which facts a listing card shows (cms/includes/page_card.html). Asking a
+    # page for a field it lacks costs Django's template engine a dir() of the
+    # whole model instance, per card.
+    listing_kind = ""
 
     class Meta:
         abstract = True

@@ -204,6 +204,7 @@ class ArticlePage(CanopyPage):
     subpage_types: list[str] = []
     template = "cms/article_page.html"
     route_select_related = ("author", "hero_image", "og_image")
+    listing_kind = "article"
 
     def save(self, *args, **kwargs):
         self.reading_minutes = reading_minutes_for(
@@ -300,6 +301,7 @@ class CareGuidePage(CanopyPage):
     subpage_types: list[str] = []
     template = "cms/care_guide_page.html"
     route_select_related = ("species", "hero_image", "og_image")
+    listing_kind = "guide"
 
     def get_body_streams(self) -> list:
         return [self.body]
