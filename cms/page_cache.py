@@ -11,6 +11,7 @@ every entry stamped with it stale at once, with no key scanning.
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -50,6 +51,25 @@ CSRF_HOLE = "csrf"
 
 def is_recording(request: HttpRequest | None) -> bool:
     return bool(getattr(request, "page_cache_recording", False))
+
+
+@contextmanager
+def holes_recorded(request: HttpRequest):
+    """Render with markers for the personal bits, whatever this request
+    does: for fragments stored for every visitor (cms/fragments.py)."""
+    previous = getattr(request, "page_cache_recording", False)
+    request.page_cache_recording = True
+    try:
+        yield
+    finally:
+        request.page_cache_recording = previous
+
+
+def holes_filled_for(request: HttpRequest, html: str) -> str:
+    """Stored HTML for this response: left marked when the whole page is
+    being recorded (the middleware fills it), filled for the visitor now
+    otherwise."""
+    return html if is_recording(request) else fill_holes(html, request)
 
 
 def _fragment_context(request: HttpRequest) -> dict:

@@ -39,16 +39,6 @@ def _paginate(request, items, per_page: int):
         return paginator.page(paginator.num_pages)
 
 
-def _paginate_cards(request, items, per_page: int):
-    """A page of listing cards, their images' renditions loaded in one go."""
-    from cms.selectors import card_renditions_prime
-
-    page = _paginate(request, items, per_page)
-    page.object_list = list(page.object_list)
-    card_renditions_prime(page.object_list)
-    return page
-
-
 class HomePage(CanopyPage):
     intro = RichTextField(blank=True)
     hero_image = _hero_image_field()
@@ -85,7 +75,7 @@ class HomePage(CanopyPage):
 
     def get_context(self, request, *args, **kwargs):
         from cms.fragments import tree_read_cached
-        from cms.selectors import article_list, card_renditions_prime, care_guide_list
+        from cms.selectors import article_list, care_guide_list
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = tree_read_cached(
@@ -93,9 +83,6 @@ class HomePage(CanopyPage):
         )
         context["featured_guides"] = tree_read_cached(
             request, "home-featured-guides", lambda: list(care_guide_list()[:4])
-        )
-        card_renditions_prime(
-            [*context["latest_articles"], *context["featured_guides"]]
         )
         return context
 
@@ -143,13 +130,17 @@ class ArticleIndexPage(CanopyPage):
     template = "cms/article_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.fragments import tree_read_cached
+        from cms.fragments import TreeCachedListing, tree_read_cached
         from cms.selectors import article_list, article_tag_list
 
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "").strip()[:100]
-        articles = article_list(index_page=self, tag=tag or None)
-        context["articles"] = _paginate_cards(request, articles, ARTICLES_PER_PAGE)
+        articles = TreeCachedListing(
+            request,
+            f"articles:{self.pk}:{tag}",
+            lambda: article_list(index_page=self, tag=tag or None),
+        )
+        context["articles"] = _paginate(request, articles, ARTICLES_PER_PAGE)
         context["current_tag"] = tag
         context["tags"] = tree_read_cached(request, "article-tags", article_tag_list)
         return context
@@ -213,10 +204,12 @@ class ArticlePage(CanopyPage):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from cms.fragments import related_links_html
+        from cms.fragments import related_links_html, tree_read_cached
 
         context = super().get_context(request, *args, **kwargs)
-        context["tags"] = tags = list(self.tags.all())
+        context["tags"] = tags = tree_read_cached(
+            request, f"page-tags:{self.pk}", lambda: list(self.tags.all())
+        )
         context["related_html"] = related_links_html(request, page=self, tags=tags)
         # The index is the parent; its URL is this one minus the slug (no query).
         index_url = (self.get_url(request) or "/").rstrip("/").rsplit("/", 1)[0] + "/"
@@ -237,12 +230,17 @@ class CareGuideIndexPage(CanopyPage):
     template = "cms/care_guide_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from cms.fragments import TreeCachedListing
         from cms.selectors import CareGuideFilters, care_guide_list
 
         context = super().get_context(request, *args, **kwargs)
         filters = CareGuideFilters.from_query(request.GET)
-        guides = care_guide_list(index_page=self, filters=filters)
-        context["guides"] = _paginate_cards(request, guides, GUIDES_PER_PAGE)
+        guides = TreeCachedListing(
+            request,
+            f"guides:{self.pk}:{filters!r}",
+            lambda: care_guide_list(index_page=self, filters=filters),
+        )
+        context["guides"] = _paginate(request, guides, GUIDES_PER_PAGE)
         context["filters"] = filters
         return context
 
@@ -322,7 +320,7 @@ class CareGuidePage(CanopyPage):
 
     def get_context(self, request, *args, **kwargs):
         from cms.facts import care_facts_list
-        from cms.fragments import related_links_html
+        from cms.fragments import related_links_html, tree_read_cached
 
         context = super().get_context(request, *args, **kwargs)
         cards = context["product_cards"]
@@ -332,6 +330,8 @@ class CareGuidePage(CanopyPage):
             for product_id in self.shop_product_ids()
             if product_id in cards and cards[product_id].is_available
         ]
-        context["tags"] = tags = list(self.tags.all())
+        context["tags"] = tags = tree_read_cached(
+            request, f"page-tags:{self.pk}", lambda: list(self.tags.all())
+        )
         context["related_html"] = related_links_html(request, page=self, tags=tags)
         return context

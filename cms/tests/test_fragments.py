@@ -1,4 +1,7 @@
-"""Render-time savings: the related-links fragment and primed renditions."""
+"""Render-time savings: kept fragments (related links, listing cards, page
+bodies) and primed renditions."""
+
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +12,12 @@ import pytest
 
 from cms.selectors import CARD_IMAGE_SPECS, image_renditions_prime
 
-from .factories import ArticlePageFactory, ImageFactory
+from .factories import (
+    ArticlePageFactory,
+    ImageFactory,
+    LandingPageFactory,
+    PlantProductFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +116,86 @@ def test_home_lists_are_reused_until_a_page_is_published(
     html = client.get("/").content.decode()
     assert "Fresh article" in html
     assert "Early article" in html
+
+
+@pytest.fixture
+def offer_page(home_page):
+    product = PlantProductFactory(title="Golden pothos", stock__price="9.00")
+    page = LandingPageFactory(
+        parent=home_page,
+        slug="offers",
+        body=[
+            ("paragraph", "<p>Our offers.</p>"),
+            ("product_card", {"product": product.pk, "note": "Easy going"}),
+        ],
+    )
+    return page, product
+
+
+def _product_queries(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), sum(
+        '"catalogue_product"' in query["sql"] for query in queries
+    )
+
+
+def test_a_body_is_rendered_once_until_a_product_it_shows_changes(
+    client, offer_page, page_cache_off, django_capture_on_commit_callbacks
+):
+    page, product = offer_page
+    first_html, first_queries = _product_queries(client, page.url)
+    again_html, again_queries = _product_queries(client, page.url)
+    assert (first_queries, again_queries) == (1, 0)
+    assert "Golden pothos" in again_html
+
+    # A sale of the last units retires the body: the card disappears at once.
+    record = product.stockrecords.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        record.num_in_stock = 0
+        record.save()
+    sold_out_html, _ = _product_queries(client, page.url)
+    assert "Golden pothos" not in sold_out_html
+    assert "Our offers." in sold_out_html
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-cache"])
+def test_each_visitor_gets_a_working_token_from_a_kept_body(
+    settings, offer_page, page_cache
+):
+    """The add-to-basket form in a kept body is a hole, filled per visitor."""
+    from django.test import Client
+
+    settings.CMS_PAGE_CACHE = page_cache
+    page, product = offer_page
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        html = visitor.get(page.url).content.decode()
+        (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        tokens.append(token)
+        assert "<!--pc:" not in html
+
+    added = second.post(
+        f"/shop/basket/add/{product.pk}/",
+        {"quantity": 1, "csrfmiddlewaretoken": tokens[1]},
+    )
+    assert tokens[0] != tokens[1]
+    assert added.status_code == 302  # to the basket, not a 403
+
+
+def test_listing_cards_are_kept_until_the_tree_changes(
+    client, article_index, page_cache_off
+):
+    ArticlePageFactory(parent=article_index, title="Early article")
+    client.get("/articles/")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/articles/").content.decode()
+    assert len(queries) == 0
+    assert "Early article" in html
+
+    ArticlePageFactory(parent=article_index, title="Fresh article")
+    html = client.get("/articles/").content.decode()
+    assert html.index("Fresh article") < html.index("Early article")

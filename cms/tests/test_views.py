@@ -284,3 +284,27 @@ def test_sqlite_fallback_corrects_typos_against_the_sites_own_words(site_content
     assert _corrected("swiss chese plant") == "swiss cheese plant"
     # Short words and unknown words are left alone rather than guessed.
     assert _corrected("zzyzx pot") == "zzyzx pot"
+
+
+@override_settings(CMS_PAGE_CACHE=False)
+def test_every_page_stays_within_the_query_budget_after_a_publish_and_a_sale(
+    client, site_content, django_assert_max_num_queries
+):
+    """The first view after a publish and a stock change finds every route,
+    listing, card and body fragment retired: the render itself must stay
+    within budget (no N+1 in listings, product blocks or menus)."""
+    from cms.page_cache import SITE_TAG, page_cache_purge, product_tag
+
+    product_tags = [
+        product_tag(product.pk)
+        for product in [*site_content["products"], *site_content["pots"]]
+    ]
+    for path in PAGES:
+        client.get(path)  # makes the image renditions (their cache is kept)
+    for path in PAGES:
+        page_cache_purge([SITE_TAG, *product_tags])
+
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            response = client.get(path)
+
+        assert response.status_code == 200, path
