@@ -126,6 +126,18 @@ def server_env(database_url: str, redis_url: str, name: str) -> dict[str, str]:
     return env
 
 
+def static_collected(env: dict[str, str]) -> None:
+    """Production settings serve hashed static names: collect them first, as
+    a deploy does (once; later runs reuse the manifest)."""
+    if not (BASE_DIR / "var" / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
+
+
 def measure(name: str, args: dict) -> dict:
     port = free_port()
     log = open(BASE_DIR / "var" / f"bench-{name}.log", "w")  # noqa: SIM115

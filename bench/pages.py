@@ -26,7 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.app_servers import cpu_seconds, free_port, server_env, server_stop, wait_for
+from bench.app_servers import (
+    cpu_seconds,
+    free_port,
+    server_env,
+    server_stop,
+    static_collected,
+    wait_for,
+)
 from bench.loadgen import load_run
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -43,6 +50,7 @@ def measure_server(*, cached: bool, args) -> dict:
     port = free_port()
     env = server_env(args.database_url, args.redis_url, "gunicorn-sync")
     env["CMS_PAGE_CACHE"] = "1" if cached else "0"
+    static_collected(env)
     log = open(BASE_DIR / "var" / f"bench-pages-{cached}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [

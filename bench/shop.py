@@ -24,7 +24,13 @@ from pathlib import Path
 
 import httpx
 
-from bench.app_servers import free_port, server_env, server_stop, wait_for
+from bench.app_servers import (
+    free_port,
+    server_env,
+    server_stop,
+    static_collected,
+    wait_for,
+)
 from bench.loadgen import load_run
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -223,13 +229,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     env = server_env(args.database_url, args.redis_url, "gunicorn-sync")
     env["CSRF_TRUSTED_ORIGINS"] = base.replace("http://", "https://")
-    if not (BASE_DIR / "var" / "static" / "staticfiles.json").exists():
-        # Production settings serve hashed static names: collect them first,
-        # as a deploy does.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=BASE_DIR, env=env, check=True,
-        )  # fmt: skip
+    static_collected(env)
     log = open(BASE_DIR / "var" / "bench-shop.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
