@@ -22,13 +22,19 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from cms.page_cache import holes_filled_for, holes_recorded, site_version
+from cms.page_cache import (
+    MARKER_SALT,
+    holes_filled_for,
+    holes_recorded,
+    site_version,
+)
 
 T = TypeVar("T")
 
 _RELATED_PREFIX = "cms:fragment:related:v1:"
 _CARD_PREFIX = "cms:fragment:page-card:v1:"
-_STREAM_PREFIX = "cms:fragment:stream:v1:"
+# Streams hold hole markers: their keys carry the markers' salt.
+_STREAM_PREFIX = f"cms:fragment:stream:v1:{MARKER_SALT}:"
 _TREE_READ_PREFIX = "cms:fragment:tree-read:v1:"
 # A day: stale entries are retired by the version in the key, this only
 # bounds what a page nobody visits keeps in Redis.

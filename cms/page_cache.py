@@ -25,11 +25,14 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 SITE_TAG = "site"
-_KEY_PREFIX = "pagecache:v1:"
 _TAG_PREFIX = "pagecache:tag:"
-_MARKER_SALT = hashlib.sha256(f"page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[
+MARKER_SALT = hashlib.sha256(f"page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[
     :12
 ]
+# Stored HTML holds markers salted with the secret key: what was stored under
+# another key (a rotation, a bench run) must never be read back, or its holes
+# would go out unfilled. Keys of marked HTML carry the salt.
+_KEY_PREFIX = f"pagecache:v1:{MARKER_SALT}:"
 
 
 def _cache():
@@ -42,7 +45,7 @@ def _timeout() -> int:
 
 def marker(name: str) -> str:
     """The hole for fragment ``name``; salted so page text cannot forge one."""
-    return f"<!--pc:{_MARKER_SALT}:{name}-->"
+    return f"<!--pc:{MARKER_SALT}:{name}-->"
 
 
 # -- holes ---------------------------------------------------------------------
@@ -96,7 +99,7 @@ def csrf_input(request: HttpRequest) -> str:
 
 def fill_holes(html: str, request: HttpRequest) -> str:
     """Replace every marker with the visitor's own fragment."""
-    prefix = f"<!--pc:{_MARKER_SALT}:"
+    prefix = f"<!--pc:{MARKER_SALT}:"
     if prefix not in html:
         return html
     context = None

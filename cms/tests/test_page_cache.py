@@ -330,3 +330,25 @@ def test_a_chat_message_purges_pages_showing_its_room(
 
     assert after["X-Page-Cache"] == "miss"
     assert "Hello, ferns" in after.content.decode()
+
+
+def test_pages_stored_under_another_secret_key_are_never_served(
+    client, shop_page, monkeypatch
+):
+    """Stored HTML carries markers salted with the secret key; after a key
+    rotation its holes could not be filled, so it must not be read."""
+    from cms import fragments, page_cache
+
+    client.get("/offers/")  # stored under this key's salt
+    monkeypatch.setattr(page_cache, "MARKER_SALT", "0123456789ab")
+    monkeypatch.setattr(page_cache, "_KEY_PREFIX", "pagecache:v1:0123456789ab:")
+    monkeypatch.setattr(
+        fragments, "_STREAM_PREFIX", "cms:fragment:stream:v1:0123456789ab:"
+    )
+
+    response = client.get("/offers/")
+    html = response.content.decode()
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "<!--pc:" not in html
+    assert 'name="csrfmiddlewaretoken"' in html
