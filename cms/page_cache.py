@@ -24,6 +24,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 
+from cms.edge_cache import (
+    edge_csrf_token,
+    edge_request_mark,
+    edge_response_finish,
+    edge_storable_mark,
+)
+
 SITE_TAG = "site"
 _TAG_PREFIX = "pagecache:tag:"
 MARKER_SALT = hashlib.sha256(f"page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[
@@ -93,7 +100,7 @@ def _fragment_context(request: HttpRequest) -> dict:
 def csrf_input(request: HttpRequest) -> str:
     return (
         '<input type="hidden" name="csrfmiddlewaretoken" value="'
-        f'{escape(get_token(request))}">'
+        f'{escape(edge_csrf_token(request))}">'
     )
 
 
@@ -284,6 +291,12 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        edge_request_mark(request)
+        response = self._respond(request)
+        edge_response_finish(request, response)
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         key = _cache_key(request) if getattr(settings, "CMS_PAGE_CACHE", True) else None
         if key is None:
             return self.get_response(request)
@@ -299,6 +312,7 @@ class PageCacheMiddleware:
                 )
                 response["X-Page-Cache"] = "hit"
                 response["Cache-Control"] = "private, no-cache"
+                edge_storable_mark(request)
                 return response
 
         # Versions are read before rendering: a purge while the page renders
@@ -324,6 +338,7 @@ class PageCacheMiddleware:
                 _timeout(),
             )
             response["X-Page-Cache"] = "miss"
+            edge_storable_mark(request)
         response.content = fill_holes(body, request)
         response["Cache-Control"] = "private, no-cache"
         return response

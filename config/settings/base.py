@@ -559,6 +559,9 @@ MIDDLEWARE.insert(
 CMS_PAGE_CACHE = env.bool("CMS_PAGE_CACHE", default=True)
 CMS_PAGE_CACHE_ALIAS = "default"
 CMS_PAGE_CACHE_TIMEOUT = env.int("CMS_PAGE_CACHE_TIMEOUT", default=3600)
+# How long nginx keeps a page for visitors without cookies (docs/adr/0004):
+# the longest a publish or a sale takes to show through the edge. 0: never.
+CMS_EDGE_CACHE_SECONDS = env.int("CMS_EDGE_CACHE_SECONDS", default=1)
 # Context processors the cached pages' personal fragments (header account
 # links, messages) need; the rest would only cost queries.
 CMS_PAGE_CACHE_FRAGMENT_CONTEXT_PROCESSORS = [

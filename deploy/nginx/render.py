@@ -38,6 +38,14 @@ def upstream_lines(servers: list[str], max_fails: int, fail_timeout: str) -> str
     )
 
 
+def edge_cache_path(args: argparse.Namespace) -> Path:
+    if args.edge_cache_path:
+        return Path(args.edge_cache_path).resolve()
+    if args.prefix:
+        return Path(args.prefix).resolve() / "cache" / "edge"
+    return Path("/var/cache/nginx/canopy-edge")
+
+
 def render(args: argparse.Namespace) -> Path:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -69,13 +77,16 @@ def render(args: argparse.Namespace) -> Path:
         "WORKER_PROCESSES": str(args.worker_processes),
         "MIME_TYPES": args.mime_types,
         "PREFIX": str(Path(args.prefix).resolve()) if args.prefix else "",
+        "EDGE_CACHE_PATH": str(edge_cache_path(args)),
+        "EDGE_CACHE_MAX_SIZE": args.edge_cache_max_size,
     }
     (out / "canopy.conf").write_text(
         fill((HERE / "canopy.conf.template").read_text(), values)
     )
-    (out / "canopy-proxy-app.conf").write_text(
-        fill((HERE / "canopy-proxy-app.conf.template").read_text(), values)
-    )
+    for template in ("canopy-proxy-app.conf", "canopy-edge-cache.conf"):
+        (out / template).write_text(
+            fill((HERE / f"{template}.template").read_text(), values)
+        )
     for snippet in ("canopy-proxy-headers.conf", "canopy-security-headers.conf"):
         shutil.copyfile(HERE / snippet, out / snippet)
     for extra in out.glob("canopy-extra-*.conf"):
@@ -86,6 +97,7 @@ def render(args: argparse.Namespace) -> Path:
         prefix = Path(values["PREFIX"])
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+        edge_cache_path(args).mkdir(parents=True, exist_ok=True)
         (out / "nginx.conf").write_text(
             fill((HERE / "nginx.conf.template").read_text(), values)
         )
@@ -130,6 +142,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--identify-rate", default="20r/m")
     p.add_argument("--identify-burst", type=int, default=5)
     p.add_argument("--worker-processes", default="auto")
+    p.add_argument(
+        "--edge-cache-path",
+        help="directory of the edge cache (default: /var/cache/nginx/canopy-edge, "
+        "or cache/edge under --prefix)",
+    )
+    p.add_argument("--edge-cache-max-size", default="256m")
     p.add_argument("--mime-types", default="/etc/nginx/mime.types")
     return p
 

@@ -144,7 +144,7 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def manage(self, *args: str, timeout: float = 300, **env: str) -> None:
+    def manage(self, *args: str, timeout: float = 300, **env: str) -> str:
         result = subprocess.run(  # noqa: S603 - fixed argv
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
@@ -157,6 +157,7 @@ class Stack:
             raise RuntimeError(
                 f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
             )
+        return result.stdout
 
     # --- components ----------------------------------------------------------------
     def database_prepare(self) -> None:

@@ -17,7 +17,10 @@ drill owns. Steps, each asserting its outcome:
    an order placed before the outage is still there;
 4. kill the worker's pool processes during an identification: it finishes
    once, and its log lines carry the HTTP request's id;
-5. eight guests check out the last three units at once: no oversell.
+5. eight guests check out the last three units at once: no oversell;
+6. the edge cache: cookieless visitors are served by nginx, each with a CSRF
+   secret of its own the app accepts; members never see or fill it; a
+   publish and a sale show through it within its second.
 
 Steps whose feature is missing from the tree are recorded as not run.
 Figures go to var/drill-results.json (and bench/RESULTS.md by hand).
@@ -526,6 +529,123 @@ def _concurrent_checkouts_of_the_last_units(stack: Stack) -> dict:
     return result
 
 
+# --- the edge cache (step 6) -------------------------------------------------------------
+EDGE_GUIDE = "/guides/monstera-deliciosa/"
+# An editor publishes a new title and the last unit of a product the guide
+# offers sells, through the ORM (signals and all); then both are put back.
+_EDGE_PUBLISH_AND_SELL_OUT = """
+import json, time
+from django.db.models import F
+from oscar.core.loading import get_model
+from cms.models import CareGuidePage
+guide = CareGuidePage.objects.live().get(url_path__endswith={path!r})
+before = {{"title": guide.title}}
+guide.title = {title!r}
+guide.save_revision().publish()
+record = get_model("partner", "StockRecord").objects.filter(
+    product__species=guide.species, product__is_public=True,
+    num_in_stock__gt=F("num_allocated"),
+).order_by("product_id").first()
+before.update(stockrecord=record.pk, stock=record.num_in_stock, product=record.product_id)
+record.num_in_stock = record.num_allocated
+record.save()
+before["committed_at"] = time.time()
+print(json.dumps(before))
+"""
+_EDGE_RESTORE = """
+from oscar.core.loading import get_model
+from cms.models import CareGuidePage
+guide = CareGuidePage.objects.live().get(url_path__endswith={path!r})
+guide.title = {title!r}
+guide.save_revision().publish()
+record = get_model("partner", "StockRecord").objects.get(pk={stockrecord!r})
+record.num_in_stock = {stock!r}
+record.save()
+"""
+
+
+def _cookieless_get(stack: Stack, path: str) -> httpx.Response:
+    with _client(stack) as client:  # a new client: no cookies
+        return client.get(path)
+
+
+def _edge_cache_checks(stack: Stack) -> dict:
+    """Cookieless visitors get pages from nginx's edge cache, each with a CSRF
+    secret of its own that the app accepts; anyone with a cookie goes to the
+    app; a publish and a sale show through the edge within its second."""
+    views = [_cookieless_get(stack, EDGE_GUIDE) for _ in range(4)]
+    statuses = [view.headers.get("x-cache-status") for view in views]
+    assert all(view.status_code == 200 for view in views), statuses
+    assert set(statuses[1:]) <= {"HIT", "STALE", "UPDATING", "EXPIRED", "MISS"}
+    assert {"HIT", "STALE", "UPDATING"} & set(statuses[1:]), statuses
+    secrets_seen = []
+    for view in views:
+        cookie = view.cookies.get("csrftoken")
+        tokens = set(CSRF_INPUT.findall(view.text))
+        assert cookie, view.headers
+        assert tokens == {cookie}, (tokens, cookie)
+        assert "__canopy_edge_csrf__" not in view.text
+        assert "<!--pc:" not in view.text
+        assert "Sign out" not in view.text
+        secrets_seen.append(cookie)
+    assert len(set(secrets_seen)) == len(views), "two visitors got the same secret"
+    request_ids = {view.headers["x-request-id"] for view in views}
+    assert len(request_ids) == len(views)
+    assert not request_ids & set(secrets_seen), "a CSRF secret was used as request id"
+
+    # The secret works: the first visitor adds the offered plant to a basket.
+    first = views[0]
+    action = re.search(r'action="(/shop/basket/add/\d+/)"', first.text)[1]
+    with httpx.Client(
+        base_url=stack.base_url, verify=False, timeout=30.0,  # noqa: S501 - drill's own cert
+        cookies={"csrftoken": first.cookies["csrftoken"]},
+    ) as visitor:  # fmt: skip
+        added = visitor.post(
+            action,
+            data={"quantity": 1, "csrfmiddlewaretoken": first.cookies["csrftoken"]},
+            headers={"Referer": f"{stack.base_url}{EDGE_GUIDE}"},
+        )
+        assert added.status_code == 302, added.text[:300]
+        again = visitor.get(EDGE_GUIDE)
+    assert again.headers.get("x-cache-status") == "BYPASS"
+    assert "data-basket-count>1<" in again.text
+
+    # A member is never served the edge's copy, and never fills it.
+    with _client(stack) as member:
+        member.headers["Cookie"] = _sign_in(stack)
+        own = member.get(EDGE_GUIDE)
+    assert own.headers.get("x-cache-status") == "BYPASS"
+    assert "Sign out" in own.text
+    assert "Sign out" not in _cookieless_get(stack, EDGE_GUIDE).text
+
+    # A publish and a sale: both show through the edge within its second.
+    title = f"Monstera care, drill {secrets.token_hex(3)}"
+    output = stack.manage(
+        "shell", "-c", _EDGE_PUBLISH_AND_SELL_OUT.format(path=EDGE_GUIDE, title=title)
+    )
+    before = json.loads(output.strip().splitlines()[-1])
+    committed_at = before.pop("committed_at")  # the shell's clock is ours
+    offer = f'action="/shop/basket/add/{before["product"]}/"'
+    assert offer in views[0].text
+    seen_after = None
+    while time.time() - committed_at < 10:
+        page = _cookieless_get(stack, EDGE_GUIDE).text
+        if title in page and offer not in page:
+            seen_after = round(time.time() - committed_at, 2)
+            break
+        time.sleep(0.05)
+    stack.manage("shell", "-c", _EDGE_RESTORE.format(path=EDGE_GUIDE, **before))
+    assert seen_after is not None, "the edge kept the old page for 10 s"
+    assert seen_after <= 3.0, seen_after
+    return {
+        "cache_statuses": statuses,
+        "distinct_secrets": len(set(secrets_seen)),
+        "basket_add_with_edge_secret": added.status_code,
+        "member_cache_status": own.headers.get("x-cache-status"),
+        "publish_and_sale_seen_after_seconds": seen_after,
+    }
+
+
 def _sign_in(stack: Stack) -> str:
     """Signs the demo customer in through nginx; returns the Cookie header."""
     with _client(stack) as client:
@@ -820,6 +940,9 @@ def test_drill(stack):
         figures["checkout_no_oversell"] = _concurrent_checkouts_of_the_last_units(stack)
     else:
         figures["checkout_no_oversell"] = "not run: no checkout flow in this tree"
+
+    # --- 6: the edge cache ----------------------------------------------------------------------
+    figures["edge_cache"] = _edge_cache_checks(stack)
 
     for name in ("worker", "beat", "nginx", "web1", "ws1"):
         assert stack.processes[name].poll() is None, (
