@@ -1,4 +1,6 @@
-"""Pages (cms): requests/s, p99 and server CPU per request, cached and uncached.
+"""Pages (cms): requests/s, p99 and server CPU per request, cached and uncached,
+and the edge cache through the production stack against nginx serving the
+same bytes from disk.
 
 Runs the project under production settings with gunicorn (2 sync workers, the
 app server chosen in RESULTS.md) twice: with the page cache on and with it off
@@ -6,8 +8,13 @@ app server chosen in RESULTS.md) twice: with the page cache on and with it off
 connections for ``--seconds`` after a warm-up; server CPU comes from
 /proc (utime + stime of the master and its workers) before and after.
 Queries per page are counted in-process with Django's test client on the same
-database (uncached, second view, anonymous). Optionally nginx serves the saved
-bytes of the home page from disk, the ceiling a front cache would reach.
+database (uncached, second view, anonymous).
+
+The edge part renders nginx from deploy/nginx (TLS, the edge cache) in front
+of a gunicorn with the page cache on, saves each page's bytes as served to a
+cookieless visitor into the static directory of the same nginx, and loads
+the saved file and the page one after the other with wrk (installed apart:
+``apt install wrk``; a Python client could not load nginx hard enough).
 
     python -m bench.pages --database-url postgres://.../canopy_bench --redis-url redis://127.0.0.1:6379/5
 
@@ -19,11 +26,13 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
-import time
+import urllib.request
 from pathlib import Path
 
 from bench.app_servers import (
@@ -46,13 +55,8 @@ PAGES = {
 }
 
 
-def measure_server(*, cached: bool, args) -> dict:
-    port = free_port()
-    env = server_env(args.database_url, args.redis_url, "gunicorn-sync")
-    env["CMS_PAGE_CACHE"] = "1" if cached else "0"
-    static_collected(env)
-    log = open(BASE_DIR / "var" / f"bench-pages-{cached}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
+def _gunicorn_start(env: dict[str, str], port: int, log) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -70,6 +74,15 @@ def measure_server(*, cached: bool, args) -> dict:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def measure_server(*, cached: bool, args) -> dict:
+    port = free_port()
+    env = server_env(args.database_url, args.redis_url, "gunicorn-sync")
+    env["CMS_PAGE_CACHE"] = "1" if cached else "0"
+    static_collected(env)
+    log = open(BASE_DIR / "var" / f"bench-pages-{cached}.log", "w")  # noqa: SIM115
+    process = _gunicorn_start(env, port, log)
     results = {}
     try:
         wait_for(port, process)
@@ -140,76 +153,143 @@ print(json.dumps(counts))
     return json.loads(output.strip().splitlines()[-1])
 
 
-def measure_nginx(args) -> dict | None:
-    """nginx serving the home page's bytes from disk: the front-cache ceiling."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        return None
-    code = """
-import os
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-import django
-django.setup()
-from django.test import Client
-from django.test.utils import override_settings
-with override_settings(ALLOWED_HOSTS=["*"]):
-    print(Client().get("/").content.decode(), end="")
-"""
-    env = dict(os.environ, DATABASE_URL=args.database_url, REDIS_URL=args.redis_url)
-    body = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
+def _wrk(url: str, *, seconds: float, connections: int, fresh: bool = False) -> dict:
+    """wrk's requests/s, p50 and p99 for one URL (loopback only)."""
+    if not url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")):
+        raise ValueError(f"refusing to load a non-loopback address: {url}")
+    argv = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        url,
+    ]
+    if fresh:
+        argv[1:1] = ["-H", "Connection: close"]
+    output = subprocess.run(
+        argv, capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
-    port = free_port()
-    with tempfile.TemporaryDirectory() as root:
-        Path(root, "index.html").write_text(body)
-        config = Path(root, "nginx.conf")
-        config.write_text(
-            f"""worker_processes 2;
-pid {root}/nginx.pid;
-error_log {root}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {root}; proxy_temp_path {root}; fastcgi_temp_path {root};
-  uwsgi_temp_path {root}; scgi_temp_path {root};
-  server {{ listen 127.0.0.1:{port}; root {root};
-    location / {{ default_type text/html; try_files /index.html =404; }} }}
-}}
-"""
+
+    def milliseconds(label: str) -> float:
+        value, unit = re.search(
+            rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M
+        ).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 2)
+
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "req_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])),
+        "p50_ms": milliseconds("50%"),
+        "p99_ms": milliseconds("99%"),
+        "non_2xx": int(failed[1]) if failed else 0,
+        "socket_errors": errors[1] if errors else "",
+    }
+
+
+def _fetch(url: str) -> tuple[bytes, list[str]]:
+    """One cookieless GET through the bench's nginx (its throwaway
+    certificate): the body and the cookies set."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with urllib.request.urlopen(url, context=context, timeout=30) as response:  # noqa: S310 - loopback
+        return response.read(), response.headers.get_all("Set-Cookie") or []
+
+
+def measure_edge(args) -> dict | None:
+    """Cookieless visitors through the production stack: each page from the
+    edge cache against the same nginx serving that page's bytes from disk."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    missing = [
+        tool
+        for tool, found in (
+            ("wrk", shutil.which("wrk")),
+            ("nginx", Path(nginx).exists()),
+            ("openssl", shutil.which("openssl")),
         )
-        process = subprocess.Popen(
-            [nginx, "-c", str(config), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        if not found
+    ]
+    if missing:
+        print(f"edge: not measured, {', '.join(missing)} not installed", flush=True)
+        return None
+    with tempfile.TemporaryDirectory(prefix="canopy-bench-edge-") as directory:
+        root = Path(directory)
+        root.chmod(0o755)  # nginx's workers read the saved pages
+        (root / "static").mkdir()
+        (root / "media").mkdir()
+        cert, key = root / "cert.pem", root / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        web_port, https_port, http_port = free_port(), free_port(), free_port()
+        base = f"https://127.0.0.1:{https_port}"
+        env = server_env(args.database_url, args.redis_url, "gunicorn-sync")
+        env.update(CMS_PAGE_CACHE="1", CSRF_TRUSTED_ORIGINS=base)
+        static_collected(env)
+        subprocess.run(
+            [sys.executable, str(BASE_DIR / "deploy" / "nginx" / "render.py"),
+             "--out", str(root / "conf"), "--prefix", str(root),
+             "--http-server", f"127.0.0.1:{web_port}",
+             "--http-listen", f"127.0.0.1:{http_port}", "--https-listen", f"127.0.0.1:{https_port}",
+             "--ssl-certificate", str(cert), "--ssl-certificate-key", str(key),
+             "--static-root", str(root / "static"), "--media-root", str(root / "media"),
+             "--log-dir", str(root), "--worker-processes", "2"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        log = open(BASE_DIR / "var" / "bench-pages-edge.log", "w")  # noqa: SIM115
+        app = _gunicorn_start(env, web_port, log)
+        proxy = subprocess.Popen(
+            [nginx, "-p", str(root), "-c", str(root / "conf" / "nginx.conf"),
+             "-g", f"daemon off; error_log {root}/error.log;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        results: dict = {}
         try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    wait_for(port, process, timeout=1)
-                    break
-                except (TimeoutError, RuntimeError):
-                    if process.poll() is not None:
-                        return None
-            outcome = asyncio.run(
-                load_run(
-                    host="127.0.0.1",
-                    port=port,
-                    paths=["/"],
-                    duration=args.seconds,
-                    concurrency=args.concurrency,
-                    max_requests=args.max_requests,
+            wait_for(web_port, app)
+            wait_for(https_port, proxy)
+            for number, (label, path) in enumerate(PAGES.items()):
+                body, cookies = _fetch(base + path)
+                saved = f"/static/page-{number}.html"
+                (root / "static" / f"page-{number}.html").write_bytes(body)
+                _fetch(base + path)  # the edge holds it now
+                figures = {
+                    "bytes": len(body),
+                    "csrf_cookie_set": any(c.startswith("csrftoken=") for c in cookies),
+                }
+                for name, url in (("disk", base + saved), ("edge", base + path)):
+                    _wrk(url, seconds=1, connections=args.concurrency)  # warm-up
+                    figures[name] = _wrk(
+                        url, seconds=args.seconds, connections=args.concurrency
+                    )
+                figures["ratio"] = round(
+                    figures["edge"]["req_per_s"] / figures["disk"]["req_per_s"], 2
                 )
-            )
-            return outcome.summary()
+                if path == "/":
+                    for name, url in (
+                        ("disk_fresh", base + saved),
+                        ("edge_fresh", base + path),
+                    ):
+                        figures[name] = _wrk(
+                            url,
+                            seconds=args.seconds,
+                            connections=args.concurrency,
+                            fresh=True,
+                        )
+                    figures["ratio_fresh"] = round(
+                        figures["edge_fresh"]["req_per_s"]
+                        / figures["disk_fresh"]["req_per_s"],
+                        2,
+                    )
+                results[label] = figures
+                print("edge", label, figures, flush=True)
         finally:
-            server_stop(process, timeout=10)
+            server_stop(proxy, timeout=10)
+            server_stop(app, log)
+    return results
 
 
 def main() -> None:
@@ -219,12 +299,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument("--only-edge", action="store_true")
     args = parser.parse_args()
+    if args.only_edge:
+        print(json.dumps({"edge": measure_edge(args)}, indent=2))
+        return
     report = {
         "queries": count_queries(args),
         "uncached": measure_server(cached=False, args=args),
         "cached": measure_server(cached=True, args=args),
-        "nginx_static_home": measure_nginx(args),
+        "edge": measure_edge(args),
     }
     print(json.dumps(report, indent=2))
 
