@@ -6,7 +6,8 @@ page tree, so it is keyed by the site tag's version: whatever bumps the site
 tag (publish, unpublish, move, delete, view restriction change) retires every
 stored fragment at once, with no key scanning. A page's body also depends on
 the products and chat rooms it shows, so its key carries their tag versions
-too: a sale re-renders the bodies showing that product, nothing else.
+too: a sale re-renders the bodies showing that product, nothing else. A
+listing card is keyed by what it shows, so it outlives publishes elsewhere.
 
 Fragments are rendered with markers for personal bits (the CSRF token of an
 add-to-basket form) and filled for each visitor.
@@ -32,7 +33,7 @@ from cms.page_cache import (
 T = TypeVar("T")
 
 _RELATED_PREFIX = "cms:fragment:related:v1:"
-_CARD_PREFIX = "cms:fragment:page-card:v1:"
+_CARD_PREFIX = "cms:fragment:page-card:v2:"
 # Streams hold hole markers: their keys carry the markers' salt.
 _STREAM_PREFIX = f"cms:fragment:stream:v1:{MARKER_SALT}:"
 _TREE_READ_PREFIX = "cms:fragment:tree-read:v1:"
@@ -99,12 +100,43 @@ def tree_read_cached(request: HttpRequest, name: str, read: Callable[[], T]) -> 
     return value
 
 
+def _page_card_key(request: HttpRequest, item) -> str:
+    """A card's key: everything its template shows, so a card is never
+    stale and needs no purge, and a publish elsewhere leaves it be."""
+    image = getattr(item, "hero_image", None)
+    species = getattr(item, "species", None) if item.listing_kind == "guide" else None
+    shown = (
+        item.pk,
+        item.listing_kind,
+        item.title,
+        item.url_path,
+        item.intro,
+        str(getattr(item, "date", "")),
+        getattr(item, "reading_minutes", ""),
+        getattr(species, "scientific_name", ""),
+        image
+        and (
+            image.pk,
+            image.file.name,
+            image.width,
+            image.height,
+            image.focal_point_x,
+            image.focal_point_y,
+            image.focal_point_width,
+            image.focal_point_height,
+        ),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    # Card links are relative to the site serving the request.
+    return f"{_CARD_PREFIX}{request.get_host()}:{digest}"
+
+
 def page_cards_html(request: HttpRequest, pages: Iterable) -> list[SafeString]:
     """Each listing card (cms/includes/page_card.html) of ``pages``, in order.
 
-    A card shows its page's title, intro, date or species, hero image and
-    URL: it changes only with the tree, and costs about 0.4 ms to render
-    (renditions, srcset, URL). All of a listing's cards are one cache read.
+    A card costs about 0.4 ms to render (renditions, srcset, URL); kept under
+    a key made of what it shows, all of a listing's cards are one cache read,
+    and still are right after a publish of another page.
     """
     from cms.selectors import card_renditions_prime
 
@@ -118,12 +150,10 @@ def page_cards_html(request: HttpRequest, pages: Iterable) -> list[SafeString]:
             for item in items
         }
 
-    version = None if getattr(request, "is_preview", False) else site_version(request)
-    if version is None:
+    if getattr(request, "is_preview", False):
         rendered = render(pages)
     else:
-        host = request.get_host()
-        keys = {item.pk: f"{_CARD_PREFIX}{host}:{item.pk}:{version}" for item in pages}
+        keys = {item.pk: _page_card_key(request, item) for item in pages}
         cache = _cache()
         found = cache.get_many(list(keys.values()))
         rendered = {pk: found[key] for pk, key in keys.items() if key in found}

@@ -199,3 +199,33 @@ def test_listing_cards_are_kept_until_the_tree_changes(
     ArticlePageFactory(parent=article_index, title="Fresh article")
     html = client.get("/articles/").content.decode()
     assert html.index("Fresh article") < html.index("Early article")
+
+
+def test_a_listing_card_outlives_publishes_of_other_pages_but_not_its_own(
+    client, article_index, page_cache_off, monkeypatch
+):
+    from cms import selectors
+
+    rendered = []
+    original = selectors.card_renditions_prime
+
+    def recording_prime(items):
+        rendered.extend(item.title for item in items)
+        return original(items)
+
+    monkeypatch.setattr(selectors, "card_renditions_prime", recording_prime)
+    early = ArticlePageFactory(parent=article_index, title="Early article")
+    client.get("/articles/")
+    assert rendered == ["Early article"]
+
+    # Another page is published: only its own card is rendered.
+    ArticlePageFactory(parent=article_index, title="Fresh article")
+    client.get("/articles/")
+    assert rendered == ["Early article", "Fresh article"]
+
+    # The page itself changes: its card is rendered again, with the change.
+    early.title = "Early article, revised"
+    early.save_revision().publish()
+    html = client.get("/articles/").content.decode()
+    assert rendered[2:] == ["Early article, revised"]
+    assert "Early article, revised" in html
