@@ -4,16 +4,18 @@ The full-page cache (cms/page_cache.py) only helps once a page is stored;
 these fragments make the render itself cheaper. Each one depends on the
 page tree, so it is keyed by the site tag's version: whatever bumps the site
 tag (publish, unpublish, move, delete, view restriction change) retires every
-stored fragment at once, with no key scanning. A page's body also depends on
-the products and chat rooms it shows, so its key carries their tag versions
-too: a sale re-renders the bodies showing that product, nothing else. A
-listing card is keyed by what it shows, so it outlives publishes elsewhere.
+stored fragment at once, with no key scanning. Two kinds outlive publishes
+of other pages: a listing card is keyed by what it shows, and a page's body
+by its own content, the tree version (URLs, images, species) and the tag
+versions of the products and chat rooms it shows, so a sale re-renders the
+bodies showing that product and nothing else.
 
 Fragments are rendered with markers for personal bits (the CSRF token of an
 add-to-basket form) and filled for each visitor.
 """
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -27,7 +29,9 @@ from cms.page_cache import (
     MARKER_SALT,
     holes_filled_for,
     holes_recorded,
+    query_is_kept,
     site_version,
+    tree_version,
 )
 
 T = TypeVar("T")
@@ -35,7 +39,7 @@ T = TypeVar("T")
 _RELATED_PREFIX = "cms:fragment:related:v1:"
 _CARD_PREFIX = "cms:fragment:page-card:v2:"
 # Streams hold hole markers: their keys carry the markers' salt.
-_STREAM_PREFIX = f"cms:fragment:stream:v1:{MARKER_SALT}:"
+_STREAM_PREFIX = f"cms:fragment:stream:v2:{MARKER_SALT}:"
 _TREE_READ_PREFIX = "cms:fragment:tree-read:v1:"
 # A day: stale entries are retired by the version in the key, this only
 # bounds what a page nobody visits keeps in Redis.
@@ -174,10 +178,12 @@ def page_stream_html(
     """The blocks of ``page``'s StreamField ``field_name``, rendered with
     ``context`` as ``{% include_block %}`` would.
 
-    Kept under the site version and the versions of the stream's products
-    and rooms, read by the page before rendering
-    (``context["stream_tag_versions"]``); a stream whose versions could not
-    be read, and any preview, is rendered fresh.
+    Kept under a digest of the stream's own content, the tree version (the
+    URLs, images, documents and species it shows) and the versions of its
+    products and rooms, read by the page before rendering
+    (``context["stream_tag_versions"]``): a publish of another page leaves
+    it be. A stream whose versions could not be read, and any preview, is
+    rendered fresh.
     """
     from cms.blocks import stream_tags
 
@@ -191,19 +197,25 @@ def page_stream_html(
             for child in stream
         )
 
-    if getattr(request, "is_preview", False):
+    # Blocks may show the request's path and query (the identification form
+    # returns to it): kept per full path, for the query strings pages read.
+    if getattr(request, "is_preview", False) or not query_is_kept(request):
         return mark_safe(render())  # noqa: S308 - the blocks' own output
-    version = site_version(request)
+    version = tree_version(request)
     read = context.get("stream_tag_versions") or {}
     tags = sorted(stream_tags(stream))
     if version is None or any(tag not in read for tag in tags):
         return mark_safe(render())  # noqa: S308 - the blocks' own output
-    stamp = hashlib.sha256(
-        "|".join(f"{tag}={read[tag]}" for tag in tags).encode()
-    ).hexdigest()[:16]
-    key = (
-        f"{_STREAM_PREFIX}{request.get_host()}:{page.pk}:{field_name}:{version}:{stamp}"
+    shown = json.dumps(
+        [list(stream.raw_data), [f"{tag}={read[tag]}" for tag in tags]],
+        sort_keys=True,
+        default=str,
     )
+    digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
+    where = hashlib.sha256(
+        f"{request.get_host()}|{request.get_full_path()}".encode()
+    ).hexdigest()[:24]
+    key = f"{_STREAM_PREFIX}{where}:{page.pk}:{field_name}:{version}:{digest}"
     cache = _cache()
     html = cache.get(key)
     if html is None:

@@ -32,6 +32,10 @@ from cms.edge_cache import (
 )
 
 SITE_TAG = "site"
+# What routes, links and page bodies read beyond their own rows: the tree's
+# shape (moves, slugs, deletions), sites, images, documents and species.
+# Whatever bumps it bumps the site tag too; a publish bumps only the site.
+TREE_TAG = "tree"
 _TAG_PREFIX = "pagecache:tag:"
 MARKER_SALT = hashlib.sha256(f"page-cache:{settings.SECRET_KEY}".encode()).hexdigest()[
     :12
@@ -203,23 +207,34 @@ def _tag_versions(tags: Iterable[str], *, create: bool) -> dict[str, int]:
     return {keys[key]: version for key, version in found.items()}
 
 
-def site_version(request: HttpRequest | None = None) -> int | None:
-    """The current version of the site tag (bumped on every publish,
-    unpublish, move, delete, restriction or settings change).
-
-    Read once per request: the version the middleware read before rendering,
-    or the first one read during it, so everything a render keys by the
-    site version agrees. None when the cache cannot be reached.
-    """
+def _request_tag_version(request: HttpRequest | None, tag: str) -> int | None:
+    """A tag's version, read once per request: the one the middleware read
+    before rendering, or the first one read during it, so everything a
+    render keys by it agrees. None when the cache cannot be reached."""
     versions = getattr(request, "page_cache_versions", None)
-    if versions and SITE_TAG in versions:
-        return versions[SITE_TAG]
-    if request is not None and hasattr(request, "_page_cache_site_version"):
-        return request._page_cache_site_version
-    version = _tag_versions([SITE_TAG], create=True).get(SITE_TAG)
+    if versions and tag in versions:
+        return versions[tag]
+    read = getattr(request, "_page_cache_tag_versions", None)
+    if read is not None and tag in read:
+        return read[tag]
+    version = _tag_versions([tag], create=True).get(tag)
     if request is not None:
-        request._page_cache_site_version = version
+        if read is None:
+            read = request._page_cache_tag_versions = {}
+        read[tag] = version
     return version
+
+
+def site_version(request: HttpRequest | None = None) -> int | None:
+    """The site tag's version: bumped by every publish, unpublish, move,
+    delete, restriction or settings change (listings, menus, related links)."""
+    return _request_tag_version(request, SITE_TAG)
+
+
+def tree_version(request: HttpRequest | None = None) -> int | None:
+    """The tree tag's version (see TREE_TAG): routes and page bodies keep
+    across publishes of other pages."""
+    return _request_tag_version(request, TREE_TAG)
 
 
 def page_cache_purge(tags: Iterable[str]) -> None:
@@ -262,12 +277,19 @@ _EXCLUDED_PREFIXES = (
 _ALLOWED_PARAMETERS = frozenset({"page", "tag", "light", "pet_safe", "difficulty"})
 
 
+def query_is_kept(request: HttpRequest) -> bool:
+    """Whether what is kept for this request may depend on its query string:
+    only the parameters our pages read, so random ones cannot flood the
+    cache, and nothing else a visitor put in a link is stored."""
+    return set(request.GET).issubset(_ALLOWED_PARAMETERS)
+
+
 def _cache_key(request: HttpRequest) -> str | None:
     if request.method not in {"GET", "HEAD"}:
         return None
     if request.path.startswith(_EXCLUDED_PREFIXES):
         return None
-    if not set(request.GET).issubset(_ALLOWED_PARAMETERS):
+    if not query_is_kept(request):
         return None
     if "messages" in request.COOKIES:
         return None  # a flash message is waiting: render it fresh
@@ -317,7 +339,7 @@ class PageCacheMiddleware:
 
         # Versions are read before rendering: a purge while the page renders
         # makes the entry stored below stale at once, never stamped as fresh.
-        request.page_cache_versions = _tag_versions([SITE_TAG], create=True)
+        request.page_cache_versions = _tag_versions([SITE_TAG, TREE_TAG], create=True)
         response = self.get_response(request)
         if (
             response.streaming

@@ -1,29 +1,31 @@
-"""Wagtail routing answered from the cache until the tree changes.
+"""Wagtail routing answered from the cache until the tree's shape changes.
 
 Wagtail routes every request from the database: the site (one query), the
 site's root page and its specific row (two), then our ``url_path`` lookup and
-the page's own row (two, ``CanopyPage.route_descendant``). A miss here routes
-in two or three (the site, the ``url_path`` lookup, the page). The answer changes
-only when the tree does, and whatever changes the tree (publish, unpublish,
-move, delete, a view restriction, a site, a species or an author) bumps the
-site tag. So the site and the routed page, with the relations its template
-reads, are kept under the site tag's version and handed to Wagtail through
-the attributes it caches a route in for the rest of the request.
+the page's own row (two, ``CanopyPage.route_descendant``). Only the last is
+about the page itself. So which page a path names (the site, the page's id
+and type) is kept under the tree tag's version, bumped by moves, slug
+changes, deletions and site changes, not by publishes; each request then
+reads just the page's row, with the relations its template reads, and hands
+it to Wagtail through the attributes Wagtail caches a route in. The row is
+checked against the path (its url_path, live), so a kept route can never
+serve a moved or withdrawn page.
 
 Only found, argument-free routes are kept (a random path cannot fill the
 cache); view restrictions are still checked by Wagtail on every request.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
-from cms.page_cache import site_version
+from cms.page_cache import tree_version
 
-_ROUTE_PREFIX = "cms:route:v1:"
+_ROUTE_PREFIX = "cms:route:v2:"
 # Retired by the version in the key; this only bounds what an unvisited page
 # keeps in Redis.
 _ROUTE_TIMEOUT = 60 * 60 * 24
@@ -40,59 +42,55 @@ def _route_key(request: HttpRequest, path: str, version: int) -> str:
     return f"{_ROUTE_PREFIX}{version}:{hostname}:{request.get_port()}:{path}"
 
 
+def _url_path(site: Site, path: str) -> str:
+    # The site's root page is joined by Wagtail's site lookup.
+    return site.root_page.url_path + "".join(
+        f"{part}/" for part in path.split("/") if part
+    )
+
+
 def page_route_prime(request: HttpRequest, path: str) -> None:
-    """Give Wagtail this request's site and page from the route cache, or
-    route and keep the result for the next request."""
-    version = site_version(request)
+    """Give Wagtail this request's site and page, routed from the route
+    cache (one query: the page) or located and kept for the next request."""
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return  # translated trees: Wagtail routes them itself
+    version = tree_version(request)
     if version is None:
         return  # the cache is away: Wagtail routes from the database
     key = _route_key(request, path, version)
     cache = _cache()
-    cached = cache.get(key)
-    if cached is None:
-        cached = _route_by_url_path(request, path)
-        if cached is None:
+    route = cache.get(key)
+    page = _page_routed(request, path, route) if route is not None else None
+    if page is None:
+        route = _route_located(request, path)
+        page = _page_routed(request, path, route) if route is not None else None
+        if page is None:
             return  # not a plain page route: Wagtail routes it (and 404s)
-        # Stored before the page is served: nothing a render attaches is kept.
-        cache.set(key, cached, _ROUTE_TIMEOUT)
-    site, page = cached
-    request._wagtail_site = site
+        cache.set(key, route, _ROUTE_TIMEOUT)
+    request._wagtail_site = route[0]
     request._wagtail_route_for_request = (page, [], {})
 
 
-def _route_by_url_path(request: HttpRequest, path: str):
-    """(site, page) for a live page at ``path``, or None.
-
-    Wagtail loads the site with its root page, then the root's specific row,
-    then walks down; a page's ``url_path`` already spells the whole path
-    below the root. So: the site, the ``url_path`` lookup (not for the root
-    itself) and the page with what its template reads: two or three
-    queries. None for anything else (no such page, not live, a sub-route of
-    a routable page, translated trees): Wagtail routes those itself.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from django.http import Http404
-
-    from wagtail.models import Site
-
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return None
+def _route_located(request: HttpRequest, path: str):
+    """(site, page id, content type id) of the page at ``path``, or None:
+    the site, then the ``url_path`` lookup (none for the root itself)."""
     site = Site.find_for_request(request)
     if site is None:
         return None
-    root = site.root_page  # joined by Wagtail's site lookup
-    parts = [part for part in path.split("/") if part]
-    if not parts:
-        found = (root.pk, root.content_type_id)
-    else:
-        found = (
-            Page.objects.filter(url_path=root.url_path + "/".join(parts) + "/")
-            .values_list("id", "content_type_id")
-            .first()
-        )
-        if found is None:
-            return None
-    page_id, content_type_id = found
+    if not any(part for part in path.split("/")):
+        return site, site.root_page_id, site.root_page.content_type_id
+    found = (
+        Page.objects.filter(url_path=_url_path(site, path))
+        .values_list("id", "content_type_id")
+        .first()
+    )
+    return (site, *found) if found is not None else None
+
+
+def _page_routed(request: HttpRequest, path: str, route):
+    """The live page a route names, read with what its template reads, or
+    None when it is gone, has moved, is not live or routes further."""
+    site, page_id, content_type_id = route
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     if model is None:
         return None
@@ -101,7 +99,7 @@ def _route_by_url_path(request: HttpRequest, path: str):
     if select:  # (select_related() with no names would join every relation)
         pages = pages.select_related(*select)
     page = pages.first()
-    if page is None:
+    if page is None or page.url_path != _url_path(site, path):
         return None
     try:
         routed, args, kwargs = page.route(request, [])
@@ -109,4 +107,4 @@ def _route_by_url_path(request: HttpRequest, path: str):
         return None  # not live
     if args or kwargs or routed.pk != page.pk:
         return None
-    return site, routed
+    return routed

@@ -1,9 +1,10 @@
 """Cache purge only (house style: signals for decoupled invalidation).
 
-Pages are purged when any page is published, unpublished, moved or deleted
-(menus, listings and related links change with the tree), when a site, site
-settings, an author, a species (care facts, guide filters) or an image
-changes; per product when its stock, price, images or details change,
+Pages are purged when any page is published or unpublished, or site
+settings or an author change (menus, listings and related links: the site
+tag); when a page moves, changes its slug or is deleted, or a site, an
+image, a document or a species (care facts, guide filters) changes, routes
+and page bodies go too (the tree tag, with the site tag); per product when its stock, price, images or details change,
 including stock reserved, released or shipped by the shop's conditional
 updates; per chat room when a message is published, hidden or deleted, or
 the room's rules change (public rooms show recent messages without
@@ -13,9 +14,20 @@ JavaScript).
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
-from cms.page_cache import SITE_TAG, page_cache_purge, product_tag, room_tag
+from cms.page_cache import (
+    SITE_TAG,
+    TREE_TAG,
+    page_cache_purge,
+    product_tag,
+    room_tag,
+)
 from shop.signals import stock_levels_changed
 
 
@@ -23,12 +35,16 @@ def _purge_site(**kwargs) -> None:
     page_cache_purge([SITE_TAG])
 
 
+def _purge_tree(**kwargs) -> None:
+    page_cache_purge([TREE_TAG, SITE_TAG])
+
+
 def _page_moved(**kwargs) -> None:
     # Restricted subtrees are cached by tree path, which a move changes.
     from cms.page_cache import restricted_paths_forget
 
     restricted_paths_forget()
-    page_cache_purge([SITE_TAG])
+    page_cache_purge([TREE_TAG, SITE_TAG])
 
 
 def _forget_site_settings(sender, instance, created=False, **kwargs) -> None:
@@ -50,7 +66,7 @@ def _forget_view_restrictions(sender, instance, **kwargs) -> None:
 
 def _purge_page_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
-        page_cache_purge([SITE_TAG])
+        page_cache_purge([TREE_TAG, SITE_TAG])
 
 
 def _purge_stock_record(sender, instance, **kwargs) -> None:
@@ -91,6 +107,7 @@ def connect() -> None:
     page_published.connect(_purge_site, dispatch_uid="cms_purge_published")
     page_unpublished.connect(_purge_site, dispatch_uid="cms_purge_unpublished")
     post_page_move.connect(_page_moved, dispatch_uid="cms_purge_moved")
+    page_slug_changed.connect(_purge_tree, dispatch_uid="cms_purge_slug_changed")
     post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_deleted")
     post_save.connect(_purge_site, sender="cms.Author", dispatch_uid="cms_author")
     post_save.connect(
@@ -120,9 +137,14 @@ def connect() -> None:
             sender="catalogue.ProductImage",
             dispatch_uid=f"cms_product_image_{suffix}",
         )
-        for model in ("wagtailcore.Site", "identify.Species", "wagtailimages.Image"):
+        for model in (
+            "wagtailcore.Site",
+            "identify.Species",
+            "wagtailimages.Image",
+            "wagtaildocs.Document",
+        ):
             signal.connect(
-                _purge_site, sender=model, dispatch_uid=f"cms_{model}_{suffix}"
+                _purge_tree, sender=model, dispatch_uid=f"cms_{model}_{suffix}"
             )
         signal.connect(
             _purge_room, sender="community.Room", dispatch_uid=f"cms_room_{suffix}"

@@ -185,7 +185,7 @@ def test_each_visitor_gets_a_working_token_from_a_kept_body(
     assert added.status_code == 302  # to the basket, not a 403
 
 
-def test_listing_cards_are_kept_until_the_tree_changes(
+def test_listings_are_kept_until_the_tree_changes(
     client, article_index, page_cache_off
 ):
     ArticlePageFactory(parent=article_index, title="Early article")
@@ -193,7 +193,9 @@ def test_listing_cards_are_kept_until_the_tree_changes(
 
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/articles/").content.decode()
-    assert len(queries) == 0
+    # The index page's own row only: no count, no listing, no card.
+    assert len(queries) == 1
+    assert "cms_articleindexpage" in queries[0]["sql"]
     assert "Early article" in html
 
     ArticlePageFactory(parent=article_index, title="Fresh article")
@@ -229,3 +231,31 @@ def test_a_listing_card_outlives_publishes_of_other_pages_but_not_its_own(
     html = client.get("/articles/").content.decode()
     assert rendered[2:] == ["Early article, revised"]
     assert "Early article, revised" in html
+
+
+def test_a_body_outlives_publishes_elsewhere_but_not_a_change_of_the_tree(
+    client, home_page, offer_page, page_cache_off, monkeypatch
+):
+    from cms.blocks import commerce
+
+    renders = []
+    original = commerce._cards_for
+
+    def counting_cards_for(parent_context, product_ids):
+        renders.append(product_ids)
+        return original(parent_context, product_ids)
+
+    monkeypatch.setattr(commerce, "_cards_for", counting_cards_for)
+    page, _ = offer_page
+    client.get(page.url)
+    assert len(renders) == 1
+
+    # Another page is published: the body is served as it was kept.
+    LandingPageFactory(parent=home_page, slug="news", title="News")
+    assert "Golden pothos" in client.get(page.url).content.decode()
+    assert len(renders) == 1
+
+    # An image is replaced (its renditions, in any body, change): rendered again.
+    ImageFactory()
+    assert "Golden pothos" in client.get(page.url).content.decode()
+    assert len(renders) == 2
