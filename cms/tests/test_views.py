@@ -287,13 +287,14 @@ def test_sqlite_fallback_corrects_typos_against_the_sites_own_words(site_content
 
 
 @override_settings(CMS_PAGE_CACHE=False)
-def test_every_page_stays_within_the_query_budget_after_a_publish_and_a_sale(
+def test_every_page_stays_within_the_query_budget_rendered_whole(
     client, site_content, django_assert_max_num_queries
 ):
-    """The first view after a publish and a stock change finds every route,
-    listing, card and body fragment retired: the render itself must stay
-    within budget (no N+1 in listings, product blocks or menus)."""
-    from cms.page_cache import SITE_TAG, page_cache_purge, product_tag
+    """The first view after a change of the tree's shape and a stock change
+    finds every route, listing, product card and body retired: the render
+    itself must stay within budget (no N+1 in listings, product blocks or
+    menus)."""
+    from cms.page_cache import SITE_TAG, TREE_TAG, page_cache_purge, product_tag
 
     product_tags = [
         product_tag(product.pk)
@@ -302,7 +303,7 @@ def test_every_page_stays_within_the_query_budget_after_a_publish_and_a_sale(
     for path in PAGES:
         client.get(path)  # makes the image renditions (their cache is kept)
     for path in PAGES:
-        page_cache_purge([SITE_TAG, *product_tags])
+        page_cache_purge([TREE_TAG, SITE_TAG, *product_tags])
 
         with django_assert_max_num_queries(QUERY_BUDGET):
             response = client.get(path)
