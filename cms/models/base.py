@@ -135,8 +135,8 @@ class CanopyPage(Page):
         return queryset.get(id=page_id).route(request, [])
 
     def get_context(self, request, *args, **kwargs):
-        from cms.blocks import product_ids_in, stream_tags
-        from cms.page_cache import product_tag, tag_versions_stamp
+        from cms.blocks import product_ids_in, room_ids_in
+        from cms.page_cache import product_tag, room_tag, tag_versions_stamp
         from cms.selectors import product_cards_for_request
 
         context = super().get_context(request, *args, **kwargs)
@@ -153,7 +153,7 @@ class CanopyPage(Page):
             request,
             [
                 *(product_tag(product_id) for product_id in product_ids),
-                *(tag for stream in streams for tag in stream_tags(stream)),
+                *(room_tag(room) for stream in streams for room in room_ids_in(stream)),
             ],
         )
         context["stream_tag_versions"] = tag_versions
