@@ -190,6 +190,17 @@ def room_tag(room_id: int) -> str:
     return f"room:{int(room_id)}"
 
 
+def page_tag(page_id: int) -> str:
+    """A page's own row: bumped by every save of it (publish, unpublish)."""
+    return f"page:{int(page_id)}"
+
+
+def tag_versions_read(tags: Iterable[str]) -> dict[str, int]:
+    """Current versions of ``tags`` (one round trip), not stamped on any
+    page: for keeping a thing under them."""
+    return _tag_versions(list(dict.fromkeys(tags)), create=True)
+
+
 # -- tag versions ------------------------------------------------------------------
 def _tag_versions(tags: Iterable[str], *, create: bool) -> dict[str, int]:
     """Current version of each tag, by tag. ``create`` starts missing tags."""

@@ -2,14 +2,16 @@
 
 Wagtail routes every request from the database: the site (one query), the
 site's root page and its specific row (two), then our ``url_path`` lookup and
-the page's own row (two, ``CanopyPage.route_descendant``). Only the last is
-about the page itself. So which page a path names (the site, the page's id
-and type) is kept under the tree tag's version, bumped by moves, slug
-changes, deletions and site changes, not by publishes; each request then
-reads just the page's row, with the relations its template reads, and hands
-it to Wagtail through the attributes Wagtail caches a route in. The row is
-checked against the path (its url_path, live), so a kept route can never
-serve a moved or withdrawn page.
+the page's own row (two, ``CanopyPage.route_descendant``). Which page a path
+names changes only with the tree's shape, and the page's row only when the
+page is saved. So a route is kept under the tree tag's version (moves, slug
+changes, deletions, sites, images, authors, species; not publishes of other
+pages) as the site, the page's id and type, and the page's row with the
+relations its template reads, stamped with the page's own tag version; a
+save of the page retires the row, which is then read again (one query) and
+checked against the path (its url_path, live), so a kept route never serves
+a moved or withdrawn page. Everything is handed to Wagtail through the
+attributes it caches a route in for the rest of the request.
 
 Only found, argument-free routes are kept (a random path cannot fill the
 cache); view restrictions are still checked by Wagtail on every request.
@@ -23,9 +25,9 @@ from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
 
-from cms.page_cache import tree_version
+from cms.page_cache import page_tag, tag_versions_read, tree_version
 
-_ROUTE_PREFIX = "cms:route:v2:"
+_ROUTE_PREFIX = "cms:route:v3:"
 # Retired by the version in the key; this only bounds what an unvisited page
 # keeps in Redis.
 _ROUTE_TIMEOUT = 60 * 60 * 24
@@ -50,8 +52,8 @@ def _url_path(site: Site, path: str) -> str:
 
 
 def page_route_prime(request: HttpRequest, path: str) -> None:
-    """Give Wagtail this request's site and page, routed from the route
-    cache (one query: the page) or located and kept for the next request."""
+    """Give Wagtail this request's site and page from the route cache (no
+    query while the page is unchanged), or route and keep the result."""
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return  # translated trees: Wagtail routes them itself
     version = tree_version(request)
@@ -59,15 +61,35 @@ def page_route_prime(request: HttpRequest, path: str) -> None:
         return  # the cache is away: Wagtail routes from the database
     key = _route_key(request, path, version)
     cache = _cache()
-    route = cache.get(key)
-    page = _page_routed(request, path, route) if route is not None else None
+    kept = cache.get(key)
+    if kept is not None:
+        site, page_id, _, row_version, page = kept
+        if _row_version(page_id) == row_version:
+            _route_give(request, site, page)
+            return
+    # Never routed here, or the page was saved since: route afresh.
+    route = _route_located(request, path)
+    if route is None:
+        return  # not a plain page route: Wagtail routes it (and 404s)
+    row_version = _row_version(route[1])  # before the row: a save meanwhile retires it
+    page = _page_routed(request, path, route)
     if page is None:
-        route = _route_located(request, path)
-        page = _page_routed(request, path, route) if route is not None else None
-        if page is None:
-            return  # not a plain page route: Wagtail routes it (and 404s)
-        cache.set(key, route, _ROUTE_TIMEOUT)
-    request._wagtail_site = route[0]
+        return  # not live, or routing further: Wagtail decides
+    if row_version is not None:
+        # Stored before the page is served: nothing a render attaches is kept.
+        cache.set(key, (*route, row_version, page), _ROUTE_TIMEOUT)
+    _route_give(request, route[0], page)
+
+
+def _row_version(page_id: int) -> int | None:
+    tag = page_tag(page_id)
+    return tag_versions_read([tag]).get(tag)
+
+
+def _route_give(request: HttpRequest, site, page) -> None:
+    # The attributes Wagtail's Site.find_for_request and
+    # Page.route_for_request cache their answers in.
+    request._wagtail_site = site
     request._wagtail_route_for_request = (page, [], {})
 
 

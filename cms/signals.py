@@ -1,10 +1,11 @@
 """Cache purge only (house style: signals for decoupled invalidation).
 
 Pages are purged when any page is published or unpublished, or site
-settings or an author change (menus, listings and related links: the site
-tag); when a page moves, changes its slug or is deleted, or a site, an
-image, a document or a species (care facts, guide filters) changes, routes
-and page bodies go too (the tree tag, with the site tag); per product when its stock, price, images or details change,
+settings change (menus, listings and related links: the site tag); when a
+page moves, changes its slug or is deleted, or a site, an image, a
+document, an author or a species (care facts, guide filters) changes,
+routes and page bodies go too (the tree tag, with the site tag); a page's
+kept route goes with any save of the page (its page tag); per product when its stock, price, images or details change,
 including stock reserved, released or shipped by the shop's conditional
 updates; per chat room when a message is published, hidden or deleted, or
 the room's rules change (public rooms show recent messages without
@@ -25,6 +26,7 @@ from cms.page_cache import (
     SITE_TAG,
     TREE_TAG,
     page_cache_purge,
+    page_tag,
     product_tag,
     room_tag,
 )
@@ -69,6 +71,12 @@ def _purge_page_deleted(sender, instance, **kwargs) -> None:
         page_cache_purge([TREE_TAG, SITE_TAG])
 
 
+def _purge_page_saved(sender, instance, **kwargs) -> None:
+    # Its kept route holds the row (cms/routing.py): every save retires it.
+    if isinstance(instance, Page):
+        page_cache_purge([page_tag(instance.pk)])
+
+
 def _purge_stock_record(sender, instance, **kwargs) -> None:
     product = instance.product if instance.product_id else None
     tags = [product_tag(instance.product_id)]
@@ -109,7 +117,9 @@ def connect() -> None:
     post_page_move.connect(_page_moved, dispatch_uid="cms_purge_moved")
     page_slug_changed.connect(_purge_tree, dispatch_uid="cms_purge_slug_changed")
     post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_deleted")
-    post_save.connect(_purge_site, sender="cms.Author", dispatch_uid="cms_author")
+    post_save.connect(_purge_page_saved, dispatch_uid="cms_purge_page_saved")
+    # An article's kept route holds its author, joined.
+    post_save.connect(_purge_tree, sender="cms.Author", dispatch_uid="cms_author")
     post_save.connect(
         _forget_site_settings, sender="cms.SiteSettings", dispatch_uid="cms_settings"
     )
