@@ -10,7 +10,7 @@ every entry stamped with it stale at once, with no key scanning.
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -148,12 +148,23 @@ def restricted_paths_forget() -> None:
     _cache().delete(_RESTRICTED_PATHS_KEY)
 
 
-def page_cache_allow(request: HttpRequest, *, page) -> None:
+def page_cache_allow(
+    request: HttpRequest, *, page, canonical_query: Mapping[str, str] | None
+) -> None:
     """Mark this response storable: a public page rendered the same for all.
 
     Pages behind a view restriction (on them or an ancestor) are never
     stored: their content would reach visitors the restriction keeps out.
+    ``canonical_query`` is the query string the page's own links give what
+    it shows (``{"tag": "ferns", "page": "2"}``); any other spelling of it
+    (``?page=abc``, an unknown tag, a filter value the page ignores, an
+    article with ``?page=7``) is shown but neither it nor its fragments are
+    kept, so nobody can fill the cache with copies of one page. None: no
+    spelling is kept.
     """
+    if canonical_query is None or not _query_spells(request, canonical_query):
+        request.page_cache_query_declined = True
+        return
     if not is_recording(request):
         return  # the cache is off for this request: nothing will be stored
     if any(page.path.startswith(path) for path in restricted_paths()):
@@ -290,9 +301,24 @@ _ALLOWED_PARAMETERS = frozenset({"page", "tag", "light", "pet_safe", "difficulty
 
 def query_is_kept(request: HttpRequest) -> bool:
     """Whether what is kept for this request may depend on its query string:
-    only the parameters our pages read, so random ones cannot flood the
-    cache, and nothing else a visitor put in a link is stored."""
-    return set(request.GET).issubset(_ALLOWED_PARAMETERS)
+    only the parameters our pages read, each once, so random ones cannot
+    flood the cache, and nothing else a visitor put in a link is stored; and
+    only the spellings a page's links use (see ``page_cache_allow``)."""
+    if getattr(request, "page_cache_query_declined", False):
+        return False
+    return set(request.GET).issubset(_ALLOWED_PARAMETERS) and all(
+        len(request.GET.getlist(name)) == 1 for name in request.GET
+    )
+
+
+def _query_spells(request: HttpRequest, canonical: Mapping[str, str]) -> bool:
+    # A parameter left empty (a filter form's unset select) counts as absent.
+    given = {
+        name: values
+        for name in request.GET
+        if (values := request.GET.getlist(name)) != [""]
+    }
+    return given == {name: [value] for name, value in canonical.items()}
 
 
 def _cache_key(request: HttpRequest) -> str | None:
@@ -304,10 +330,12 @@ def _cache_key(request: HttpRequest) -> str | None:
         return None
     if "messages" in request.COOKIES:
         return None  # a flash message is waiting: render it fresh
+    # Empty parameters are left out: a filter form's unset fields give the
+    # same page as the links without them.
     query = "&".join(
         f"{name}={value}"
         for name in sorted(request.GET)
-        for value in request.GET.getlist(name)
+        if (value := request.GET[name])
     )
     raw = f"{request.get_host()}|{request.path}|{query}"
     return _KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()

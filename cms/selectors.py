@@ -138,6 +138,17 @@ def article_tag_list(limit: int = 30) -> list:
     )
 
 
+def article_tag_slugs() -> frozenset[str]:
+    """Every tag on a live article: a tag filter naming another lists nothing."""
+    from taggit.models import Tag
+
+    return frozenset(
+        Tag.objects.filter(
+            cms_articlepagetag_items__content_object__live=True
+        ).values_list("slug", flat=True)
+    )
+
+
 # -- care guides ---------------------------------------------------------------
 @dataclass(frozen=True)
 class CareGuideFilters:

@@ -206,5 +206,15 @@ class CanopyPage(Page):
 
         response = super().serve(request, *args, **kwargs)
         if self.is_page_cacheable and not getattr(request, "is_preview", False):
-            page_cache_allow(request, page=self)
+            page_cache_allow(
+                request,
+                page=self,
+                canonical_query=self.canonical_query(response.context_data),
+            )
         return response
+
+    def canonical_query(self, context: dict) -> dict[str, str] | None:
+        """The query string this page's own links use for what ``context``
+        shows; only that spelling is cached (None: none is). Pages that read
+        no parameter have an empty one."""
+        return {}

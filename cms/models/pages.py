@@ -39,6 +39,13 @@ def _paginate(request, items, per_page: int):
         return paginator.page(paginator.num_pages)
 
 
+def _with_page_number(query: dict[str, str], shown) -> dict[str, str]:
+    # The first page's links carry no number (includes/pagination.html).
+    if shown.number > 1:
+        query["page"] = str(shown.number)
+    return query
+
+
 class HomePage(CanopyPage):
     intro = RichTextField(blank=True)
     hero_image = _hero_image_field()
@@ -131,19 +138,32 @@ class ArticleIndexPage(CanopyPage):
 
     def get_context(self, request, *args, **kwargs):
         from cms.fragments import TreeCachedListing, tree_read_cached
-        from cms.selectors import article_list, article_tag_list
+        from cms.selectors import article_list, article_tag_list, article_tag_slugs
 
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "").strip()[:100]
-        articles = TreeCachedListing(
-            request,
-            f"articles:{self.pk}:{tag}",
-            lambda: article_list(index_page=self, tag=tag or None),
+        known = not tag or tag in tree_read_cached(
+            request, "article-tag-slugs", article_tag_slugs
         )
+        if known:
+            articles = TreeCachedListing(
+                request,
+                f"articles:{self.pk}:{tag}",
+                lambda: article_list(index_page=self, tag=tag or None),
+            )
+        else:
+            articles = []  # no live article has it: nothing to read or keep
         context["articles"] = _paginate(request, articles, ARTICLES_PER_PAGE)
         context["current_tag"] = tag
+        context["current_tag_known"] = known
         context["tags"] = tree_read_cached(request, "article-tags", article_tag_list)
         return context
+
+    def canonical_query(self, context: dict) -> dict[str, str] | None:
+        if not context["current_tag_known"]:
+            return None  # an empty listing under any tag anyone makes up
+        query = {"tag": context["current_tag"]} if context["current_tag"] else {}
+        return _with_page_number(query, context["articles"])
 
 
 class ArticlePage(CanopyPage):
@@ -243,6 +263,19 @@ class CareGuideIndexPage(CanopyPage):
         context["guides"] = _paginate(request, guides, GUIDES_PER_PAGE)
         context["filters"] = filters
         return context
+
+    def canonical_query(self, context: dict) -> dict[str, str]:
+        filters = context["filters"]
+        query = {
+            name: value
+            for name, value in (
+                ("light", filters.light),
+                ("difficulty", filters.difficulty),
+                ("pet_safe", "1" if filters.pet_safe else ""),
+            )
+            if value
+        }
+        return _with_page_number(query, context["guides"])
 
 
 class CareGuidePage(CanopyPage):

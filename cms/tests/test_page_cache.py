@@ -352,3 +352,97 @@ def test_pages_stored_under_another_secret_key_are_never_served(
     assert response["X-Page-Cache"] == "miss"
     assert "<!--pc:" not in html
     assert 'name="csrfmiddlewaretoken"' in html
+
+
+# -- one stored copy per page: only the query strings its links use -------------
+@pytest.fixture
+def tagged_articles(article_index, monkeypatch):
+    from .factories import ArticlePageFactory
+
+    monkeypatch.setattr("cms.models.pages.ARTICLES_PER_PAGE", 2)
+    return [
+        ArticlePageFactory(parent=article_index, slug=f"a-{n}", tags=["ferns"])
+        for n in range(3)
+    ]
+
+
+def _stored(client, path: str) -> bool:
+    client.get(path)
+    return client.get(path).get("X-Page-Cache") == "hit"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/",
+        "/articles/?page=2",
+        "/articles/?tag=ferns",
+        "/articles/?tag=ferns&page=2",
+        "/articles/?tag=",  # the "All" state of a submitted form
+    ],
+)
+def test_the_query_strings_an_index_links_to_are_cached(client, tagged_articles, path):
+    assert _stored(client, path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/?page=1",  # page 1's links carry no number
+        "/articles/?page=abc",
+        "/articles/?page=99",  # shows the last page, under its own number
+        "/articles/?page=2&page=2",
+        "/articles/?tag=&tag=",  # each parameter once, or the cache is bypassed
+        "/articles/?tag=made-up-by-a-bot",
+        "/articles/a-0/?page=7",  # an article reads no parameter
+        "/articles/a-0/?tag=ferns",
+    ],
+)
+def test_other_spellings_are_shown_but_not_kept(client, tagged_articles, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert not _stored(client, path)
+
+
+def _cache_entries() -> int:
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
+        return sum(1 for _ in backend._cache.get_client().scan_iter(match="*"))
+    return len(backend._cache)
+
+
+def test_an_unknown_tag_lists_nothing_and_keeps_nothing(client, tagged_articles):
+    client.get("/articles/?tag=ferns")  # tag slugs and tree versions read
+    entries = _cache_entries()
+
+    response = client.get("/articles/?tag=no-such-tag")
+
+    assert "No articles tagged “no-such-tag” yet." in response.content.decode()
+    assert _cache_entries() == entries
+
+
+def test_first_page_links_carry_no_page_number(client, tagged_articles):
+    html = client.get("/articles/?tag=ferns&page=2").content.decode()
+
+    assert 'href="?tag=ferns" rel="prev"' in html
+    assert 'href="?tag=ferns&amp;page=2"' not in html  # the current page
+    assert 'href="/articles/"' in client.get("/articles/?page=2").content.decode()
+
+
+def test_guide_filters_are_kept_once_per_filter_set(client, guide_index):
+    from .factories import CareGuidePageFactory, SpeciesFactory
+
+    CareGuidePageFactory(
+        parent=guide_index, species=SpeciesFactory(light="bright_indirect")
+    )
+
+    assert _stored(client, "/guides/?light=bright_indirect&difficulty=&pet_safe=1")
+    # The form's unset select and the filter link share the stored copy.
+    assert client.get("/guides/?light=bright_indirect&pet_safe=1")["X-Page-Cache"] == (
+        "hit"
+    )
+    assert not _stored(client, "/guides/?light=sunless-cave")
+    assert not _stored(client, "/guides/?pet_safe=yes")
