@@ -27,7 +27,7 @@ from wagtail.models import Page, Site
 
 from cms.page_cache import page_tag, tag_versions_read, tree_version
 
-_ROUTE_PREFIX = "cms:route:v3:"
+_ROUTE_PREFIX = "cms:route:v4:"
 # Retired by the version in the key; this only bounds what an unvisited page
 # keeps in Redis.
 _ROUTE_TIMEOUT = 60 * 60 * 24
@@ -63,7 +63,7 @@ def page_route_prime(request: HttpRequest, path: str) -> None:
     cache = _cache()
     kept = cache.get(key)
     if kept is not None:
-        site, page_id, _, row_version, page = kept
+        site, page_id, row_version, page = kept
         if _row_version(page_id) == row_version:
             _route_give(request, site, page)
             return
@@ -71,14 +71,15 @@ def page_route_prime(request: HttpRequest, path: str) -> None:
     route = _route_located(request, path)
     if route is None:
         return  # not a plain page route: Wagtail routes it (and 404s)
-    row_version = _row_version(route[1])  # before the row: a save meanwhile retires it
+    site, page_id, _ = route
+    row_version = _row_version(page_id)  # before the row: a save meanwhile retires it
     page = _page_routed(request, path, route)
     if page is None:
         return  # not live, or routing further: Wagtail decides
     if row_version is not None:
         # Stored before the page is served: nothing a render attaches is kept.
-        cache.set(key, (*route, row_version, page), _ROUTE_TIMEOUT)
-    _route_give(request, route[0], page)
+        cache.set(key, (site, page_id, row_version, page), _ROUTE_TIMEOUT)
+    _route_give(request, site, page)
 
 
 def _row_version(page_id: int) -> int | None:

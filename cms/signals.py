@@ -5,11 +5,11 @@ settings change (menus, listings and related links: the site tag); when a
 page moves, changes its slug or is deleted, or a site, an image, a
 document, an author or a species (care facts, guide filters) changes,
 routes and page bodies go too (the tree tag, with the site tag); a page's
-kept route goes with any save of the page (its page tag); per product when its stock, price, images or details change,
-including stock reserved, released or shipped by the shop's conditional
-updates; per chat room when a message is published, hidden or deleted, or
-the room's rules change (public rooms show recent messages without
-JavaScript).
+kept route goes with any save of the page (its page tag); per product when
+its stock, price, images or details change, including stock reserved,
+released or shipped by the shop's conditional updates; per chat room when a
+message is published, hidden or deleted, or the room's rules change (public
+rooms show recent messages without JavaScript).
 """
 
 from django.db.models.signals import post_delete, post_save
